@@ -1,0 +1,76 @@
+"""po_meetings: agendas, minutes, decisions and the systemfel register of a PO ledningsgrupp."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from . import audit  # noqa: F401  (registers the audit and personnummer listeners)
+from .config import DEFAULTS, check_production, database_url
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create and configure the application."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env("PO_MEETINGS")
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app)
+    app.config.setdefault("SESSION_COOKIE_SECURE", bool(app.config["PRODUCTION"]))
+    app.config.setdefault("REMEMBER_COOKIE_SECURE", bool(app.config["PRODUCTION"]))
+    check_production(app.config)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from . import cli, errors, filters
+
+    errors.init_app(app)
+    filters.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    """Bind the extensions and the request checks, in the order they must run."""
+    from . import markup, permissions, security
+    from .auth.services import load_user
+    from .extensions import csrf, db, htmx, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login_form"
+    login_manager.login_message = "Logga in för att se sidan."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_user)
+    markup.init_app(app)
+    security.init_app(app)  # idle timeout and disabled accounts before permissions
+    permissions.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    """Register one blueprint per area."""
+    from .admin import bp as admin_bp
+    from .auth import bp as auth_bp
+    from .groups import bp as groups_bp
+    from .main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(groups_bp)
+    app.register_blueprint(admin_bp)

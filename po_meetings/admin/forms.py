@@ -1,0 +1,79 @@
+"""Forms for accounts, organisations and groups."""
+
+from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import NumberRange
+
+from ..auth.forms import new_password_validators
+from ..forms import BaseForm, email_address, free_text, required
+from ..groups.forms import optional_id
+from ..models import ORGANISATION_KIND_LABELS
+
+
+class UserForm(BaseForm):
+    """An account's details."""
+
+    name = StringField("Namn", validators=[required("Fyll i namnet."), *free_text(200)])
+    email = EmailField("E-postadress (inloggning)", validators=email_address())
+    title = StringField("Titel", validators=free_text(200))
+    organisation_id = SelectField("Organisation", coerce=optional_id)
+    is_admin = BooleanField("Systemadministratör (skapar grupper och konton, ser inte gruppernas innehåll)")
+
+    def set_choices(self, organisations) -> None:
+        """Fill the organisation select."""
+        self.organisation_id.choices = [(None, "– Ingen –")] + [(o.id, o.name) for o in organisations]
+
+
+class NewUserForm(UserForm):
+    """A new account with its first password."""
+
+    password = PasswordField("Lösenord", validators=new_password_validators())
+
+
+class PasswordResetForm(BaseForm):
+    """A new password set by the administrator."""
+
+    password = PasswordField("Nytt lösenord", validators=new_password_validators())
+
+
+class OrganisationForm(BaseForm):
+    """An organisation and its kind."""
+
+    name = StringField("Namn", validators=[required("Fyll i organisationens namn."), *free_text(200)])
+    kind = SelectField(
+        "Typ av organisation",
+        choices=[(kind.value, label) for kind, label in ORGANISATION_KIND_LABELS.items()],
+        validators=[required("Välj typ av organisation.")],
+    )
+
+
+class GroupForm(BaseForm):
+    """A group's name, municipalities and defaults."""
+
+    name = StringField("Gruppens namn", validators=[required("Fyll i gruppens namn."), *free_text(200)])
+    municipalities = TextAreaField(
+        "Kommuner som gruppen arbetar för",
+        validators=[required("Ange minst en kommun."), *free_text(2000)],
+    )
+    default_meeting_minutes = IntegerField(
+        "Mötets längd i minuter (förval)",
+        default=120,
+        validators=[
+            required("Ange mötets längd i minuter."),
+            NumberRange(min=15, max=600, message="Ange en längd mellan 15 och 600 minuter."),
+        ],
+    )
+    is_confidential_by_default = BooleanField(
+        "Det gruppen diskuterar är sekretessbelagt tills gruppen beslutar annat", default=True
+    )
+
+
+class NewGroupForm(GroupForm):
+    """A new group and its first chair."""
+
+    chair_email = EmailField("Ordförandens e-postadress", validators=email_address())
+
+
+class AppointChairForm(BaseForm):
+    """Appoint a new chair of a group."""
+
+    email = EmailField("Den nya ordförandens e-postadress", validators=email_address())

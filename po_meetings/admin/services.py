@@ -1,0 +1,132 @@
+"""Rules for accounts and organisations. Functions flush, never commit."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, or_, select
+
+from ..auth.services import DomainError, find_user_by_email, hash_password, normalise_email, set_password
+from ..extensions import db
+from ..models import Group, Organisation, OrganisationKind, User
+
+
+def users_page(query_text: str, page: int, per_page: int):
+    """Return one page of accounts, optionally matching a name or e-mail."""
+    query = select(User).order_by(User.name)
+    if query_text:
+        pattern = f"%{query_text.lower()}%"
+        query = query.where(or_(func.lower(User.name).like(pattern), User.email.like(pattern)))
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def _check_email_free(email: str, user: User | None = None) -> None:
+    """Raise DomainError if another account has this e-mail."""
+    other = find_user_by_email(email)
+    if other is not None and other is not user:
+        raise DomainError("Det finns redan ett konto med den e-postadressen.")
+
+
+def create_user(
+    email: str,
+    name: str,
+    password: str,
+    title: str | None = None,
+    organisation: Organisation | None = None,
+    is_admin: bool = False,
+) -> User:
+    """Create an account."""
+    _check_email_free(email)
+    user = User(
+        email=normalise_email(email),
+        name=name.strip(),
+        title=(title or "").strip() or None,
+        organisation=organisation,
+        password_hash=hash_password(password),
+        is_admin=is_admin,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def update_user(
+    user: User,
+    acting: User,
+    email: str,
+    name: str,
+    title: str | None,
+    organisation: Organisation | None,
+    is_admin: bool,
+) -> User:
+    """Change an account's details."""
+    _check_email_free(email, user)
+    if user.id == acting.id and user.is_admin and not is_admin:
+        raise DomainError("Du kan inte ta bort din egen administratörsbehörighet.")
+    user.email = normalise_email(email)
+    user.name = name.strip()
+    user.title = (title or "").strip() or None
+    user.organisation = organisation
+    user.is_admin = is_admin
+    db.session.flush()
+    return user
+
+
+def disable_user(user: User, acting: User) -> User:
+    """Disable an account; the user is logged out at their next request."""
+    if user.id == acting.id:
+        raise DomainError("Du kan inte stänga av ditt eget konto.")
+    if user.is_disabled:
+        raise DomainError("Kontot är redan avstängt.")
+    user.is_disabled = True
+    user.session_epoch = (user.session_epoch or 0) + 1
+    db.session.flush()
+    return user
+
+
+def enable_user(user: User) -> User:
+    """Enable a disabled account again."""
+    if not user.is_disabled:
+        raise DomainError("Kontot är redan aktivt.")
+    user.is_disabled = False
+    db.session.flush()
+    return user
+
+
+def reset_password(user: User, password: str) -> User:
+    """Give an account a new password chosen by the administrator."""
+    set_password(user, password)
+    return user
+
+
+def organisations() -> list[Organisation]:
+    """Return every organisation, by name."""
+    return db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
+
+
+def _check_organisation_name(name: str, organisation: Organisation | None = None) -> None:
+    """Raise DomainError if another organisation has this name."""
+    clash = db.session.scalar(select(Organisation).where(func.lower(Organisation.name) == name.lower()))
+    if clash is not None and clash is not organisation:
+        raise DomainError("Det finns redan en organisation med det namnet.")
+
+
+def create_organisation(name: str, kind: OrganisationKind) -> Organisation:
+    """Create an organisation."""
+    _check_organisation_name(name)
+    organisation = Organisation(name=name.strip(), kind=OrganisationKind(kind).value)
+    db.session.add(organisation)
+    db.session.flush()
+    return organisation
+
+
+def update_organisation(organisation: Organisation, name: str, kind: OrganisationKind) -> Organisation:
+    """Rename an organisation or change its kind."""
+    _check_organisation_name(name, organisation)
+    organisation.name = name.strip()
+    organisation.kind = OrganisationKind(kind).value
+    db.session.flush()
+    return organisation
+
+
+def groups() -> list[Group]:
+    """Return every group, by name."""
+    return db.session.scalars(select(Group).order_by(Group.name)).all()

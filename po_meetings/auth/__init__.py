@@ -1,0 +1,7 @@
+"""Login, logout and the user's own account."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)
+
+from . import routes  # noqa: E402,F401

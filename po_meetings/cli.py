@@ -1,0 +1,61 @@
+"""Command-line tools: ``flask seed-demo``, ``flask demo-logins``, ``flask create-admin``."""
+
+import click
+from flask import current_app
+
+from .extensions import db
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Gör ingenting om databasen redan har konton.")
+def seed_demo_command(if_empty: bool) -> None:
+    """Load the demo group with its members and accounts."""
+    from . import demo
+
+    if if_empty and not demo.is_empty():
+        click.echo("Databasen har redan data; demodata laddas inte igen.")
+        return
+    demo.seed_demo()
+    db.session.commit()
+    click.echo(f"Demodata är inläst: {demo.GROUP_NAME}.")
+
+
+@click.command("demo-logins")
+def demo_logins_command() -> None:
+    """Print the URL and the demo logins."""
+    from . import demo
+
+    port = current_app.config.get("PORT") or 5000
+    click.echo("")
+    click.echo(f"  po_meetings körs på http://127.0.0.1:{port}")
+    click.echo(f"  Demoinloggningar (lösenord: {demo.DEMO_PASSWORD}):")
+    for email, role in demo.DEMO_LOGINS:
+        click.echo(f"    {email:<22} {role}")
+    click.echo("")
+
+
+@click.command("create-admin")
+@click.option("--email", prompt="E-postadress")
+@click.option("--name", prompt="Namn")
+@click.password_option("--password", prompt="Lösenord (minst 10 tecken)")
+def create_admin_command(email: str, name: str, password: str) -> None:
+    """Create a system administrator account (for a new production installation)."""
+    from .admin.services import create_user
+    from .auth.forms import PASSWORD_MIN
+    from .auth.services import DomainError
+
+    if len(password) < PASSWORD_MIN:
+        raise click.ClickException(f"Lösenordet ska ha minst {PASSWORD_MIN} tecken.")
+    try:
+        create_user(email, name, password, is_admin=True)
+    except DomainError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"Administratören {email} är skapad.")
+
+
+def init_app(app) -> None:
+    """Register the commands."""
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(demo_logins_command)
+    app.cli.add_command(create_admin_command)

@@ -1,0 +1,79 @@
+"""Configuration: defaults here, then ``PO_MEETINGS_*`` environment variables, then a test dict.
+
+Production is the default mode, so a server started without settings refuses to run with the
+development secret key instead of running insecurely. ``make run`` and the tests switch it off.
+"""
+
+import os
+from datetime import timedelta
+
+DEV_SECRET_KEY = "dev-only-secret-key-do-not-use-in-production"
+
+
+class ConfigError(RuntimeError):
+    """Raised when the app is configured unsafely for production."""
+
+
+DEFAULTS = {
+    "PRODUCTION": True,
+    "SECRET_KEY": DEV_SECRET_KEY,
+    # Filled in by create_app: PO_MEETINGS_DATABASE_URL, then DATABASE_URL, then SQLite in instance/.
+    "DATABASE_URL": None,
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+    "IDLE_TIMEOUT_MINUTES": 30,
+    "SESSION_COOKIE_NAME": "po_session",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": None,  # tied to the session, which has its own idle timeout
+    "WTF_CSRF_SSL_STRICT": True,
+    "WTF_I18N_ENABLED": False,  # use WTForms' own Swedish messages (BaseForm.Meta)
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    # Login throttling: failures within the window, per e-mail and per client address.
+    "LOGIN_FAILURE_WINDOW_MINUTES": 15,
+    "LOGIN_MAX_FAILURES_PER_EMAIL": 5,
+    "LOGIN_MAX_FAILURES_PER_IP": 30,
+    # argon2id parameters (RFC 9106 "second recommended" profile); tests lower them.
+    "ARGON2_TIME_COST": 3,
+    "ARGON2_MEMORY_COST": 65536,
+    "ARGON2_PARALLELISM": 4,
+    # Outgoing mail (kallelser and reminders come in later issues).
+    "MAIL_SERVER": "localhost",
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_DEFAULT_SENDER": "po-meetings@localhost",
+    "PAGE_SIZE": 50,
+}
+
+
+def normalise_database_url(url: str) -> str:
+    """Return a SQLAlchemy URL that uses psycopg 3 for PostgreSQL."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def database_url(app) -> str:
+    """Pick the database URL from configuration, the environment or the instance folder."""
+    url = app.config.get("DATABASE_URL") or os.environ.get("DATABASE_URL")
+    if not url:
+        url = "sqlite:///" + os.path.join(app.instance_path, "po_meetings.sqlite")
+    return normalise_database_url(url)
+
+
+def check_production(config) -> None:
+    """Refuse to start in production mode with the development key or debug on."""
+    if not config["PRODUCTION"] or config.get("TESTING"):
+        return
+    if config["SECRET_KEY"] in (None, "", DEV_SECRET_KEY) or len(str(config["SECRET_KEY"])) < 32:
+        raise ConfigError(
+            "PO_MEETINGS_SECRET_KEY must be set to a random value of at least 32 characters "
+            "in production (or set PO_MEETINGS_PRODUCTION=false for development)."
+        )
+    if config.get("DEBUG"):
+        raise ConfigError("Debug mode must not be on in production.")

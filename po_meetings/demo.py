@@ -1,0 +1,108 @@
+"""The demo group: a realistic ledningsgrupp for trying the product and for the tests.
+
+Later issues add their data (templates, meetings, system errors, minutes) here too.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from .admin import services as admin_services
+from .extensions import db
+from .groups import services as group_services
+from .models import Group, Organisation, OrganisationKind, Role, User
+
+DEMO_PASSWORD = "demo-losenord"
+GROUP_NAME = "Ledningsgruppen för personligt ombud i Mellanå"
+OTHER_GROUP_NAME = "Ledningsgruppen för personligt ombud i Norrsjö"
+
+ORGANISATIONS = [
+    ("Mellanå kommun, socialtjänsten", OrganisationKind.MUNICIPALITY),
+    ("Åsby kommun, socialtjänsten", OrganisationKind.MUNICIPALITY),
+    ("Region Mellanland, psykiatrin", OrganisationKind.REGION_PSYCHIATRY),
+    ("Region Mellanland, primärvården", OrganisationKind.REGION_PRIMARY_CARE),
+    ("Arbetsförmedlingen", OrganisationKind.EMPLOYMENT_SERVICE),
+    ("Försäkringskassan", OrganisationKind.SOCIAL_INSURANCE),
+    ("RSMH Mellanå", OrganisationKind.USER_ORGANISATION),
+    ("Mellanå kommun, PO-verksamheten", OrganisationKind.OTHER),
+    ("Norrsjö kommun, socialtjänsten", OrganisationKind.MUNICIPALITY),
+]
+
+# (e-mail, name, title, organisation, role in Mellanå or None)
+PEOPLE = [
+    ("admin@demo.se", "Alva Admin", "Systemförvaltare", None, None),
+    ("ordforande@demo.se", "Karin Lindqvist", "Socialchef", "Mellanå kommun, socialtjänsten", Role.CHAIR),
+    ("vice@demo.se", "Johan Berg", "Verksamhetschef vuxenpsykiatri", "Region Mellanland, psykiatrin", Role.VICE_CHAIR),
+    ("ledamot@demo.se", "Fatima Hassan", "Sektionschef", "Arbetsförmedlingen", Role.MEMBER),
+    ("ledamot.fk@demo.se", "Per Sandberg", "Enhetschef", "Försäkringskassan", Role.MEMBER),
+    ("ledamot.vc@demo.se", "Eva Nyström", "Vårdcentralschef", "Region Mellanland, primärvården", Role.MEMBER),
+    ("ledamot.asby@demo.se", "Lars Holm", "Individ- och familjeomsorgschef", "Åsby kommun, socialtjänsten", Role.MEMBER),
+    ("ledamot.rsmh@demo.se", "Maria Ek", "Ordförande RSMH Mellanå", "RSMH Mellanå", Role.MEMBER),
+    ("ersattare@demo.se", "Sara Öberg", "Handläggare", "Försäkringskassan", Role.SUBSTITUTE),
+    ("adjungerad@demo.se", "Anders Wik", "Enhetschef socialpsykiatri", "Mellanå kommun, socialtjänsten", Role.CO_OPTED),
+    ("ombud@demo.se", "Lina Åkesson", "Personligt ombud", "Mellanå kommun, PO-verksamheten", Role.OMBUD),
+    ("ombud2@demo.se", "Omar Khalil", "Personligt ombud", "Mellanå kommun, PO-verksamheten", Role.OMBUD),
+    ("ordforande.norrsjo@demo.se", "Helena Strand", "Socialchef", "Norrsjö kommun, socialtjänsten", None),
+]
+
+#: The logins printed by ``make run`` (all with DEMO_PASSWORD).
+DEMO_LOGINS = [
+    ("admin@demo.se", "systemadministratör"),
+    ("ordforande@demo.se", "ordförande"),
+    ("vice@demo.se", "vice ordförande"),
+    ("ledamot@demo.se", "ledamot"),
+    ("ersattare@demo.se", "ersättare"),
+    ("adjungerad@demo.se", "adjungerad"),
+    ("ombud@demo.se", "personligt ombud"),
+]
+
+
+def is_empty() -> bool:
+    """Return whether the database holds no accounts yet."""
+    return not db.session.scalar(select(func.count(User.id)))
+
+
+def seed_demo() -> Group:
+    """Create the demo organisations, accounts and groups; return the Mellanå group."""
+    if db.session.scalar(select(Group).where(Group.name == GROUP_NAME)) is not None:
+        raise RuntimeError("Demodata finns redan.")
+    organisations = {
+        name: admin_services.create_organisation(name, kind) for name, kind in ORGANISATIONS
+    }
+    users: dict[str, User] = {}
+    for email, name, title, organisation, _role in PEOPLE:
+        users[email] = admin_services.create_user(
+            email,
+            name,
+            DEMO_PASSWORD,
+            title=title,
+            organisation=organisations.get(organisation),
+            is_admin=email == "admin@demo.se",
+        )
+
+    group = group_services.create_group(
+        GROUP_NAME, ["Mellanå", "Åsby"], users["ordforande@demo.se"], default_meeting_minutes=120
+    )
+    fk_member = None
+    for email, _name, _title, _organisation, role in PEOPLE:
+        if role is None or role == Role.CHAIR:
+            continue
+        if role == Role.SUBSTITUTE:
+            group_services.add_member(group, users[email], role, substitute_for=fk_member)
+            continue
+        membership = group_services.add_member(group, users[email], role)
+        if email == "ledamot.fk@demo.se":
+            fk_member = membership
+
+    # A second group, so that one person sits in two groups and another group's data exists.
+    other = group_services.create_group(
+        OTHER_GROUP_NAME, ["Norrsjö"], users["ordforande.norrsjo@demo.se"]
+    )
+    group_services.add_member(other, users["vice@demo.se"], Role.MEMBER)
+    db.session.flush()
+    return group
+
+
+def _organisation(name: str) -> Organisation | None:
+    """Return an organisation by name."""
+    return db.session.scalar(select(Organisation).where(Organisation.name == name))

@@ -1,0 +1,64 @@
+"""Error pages in Swedish, as a page or an htmx fragment."""
+
+from flask import render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .extensions import db, htmx
+
+MESSAGES = {
+    400: ("Felaktig begäran", "Begäran kunde inte tolkas. Gå tillbaka och försök igen."),
+    403: ("Åtkomst nekad", "Du har inte behörighet att göra detta."),
+    404: ("Sidan finns inte", "Sidan du söker finns inte, eller så har du inte tillgång till den."),
+    405: ("Metoden är inte tillåten", "Sidan kan inte användas på det sättet."),
+    413: ("För mycket data", "Det du skickade var för stort."),
+    429: (
+        "För många försök",
+        "För många misslyckade inloggningar. Vänta en stund och försök sedan igen.",
+    ),
+    500: ("Något gick fel", "Ett oväntat fel inträffade. Inget har sparats. Försök igen om en stund."),
+}
+
+
+def render_error(status: int, message: str | None = None, headers: dict | None = None):
+    """Render the Swedish error page (or fragment) for a status code."""
+    title, text = MESSAGES.get(status, MESSAGES[500 if status >= 500 else 400])
+    template = "errors/_error.html" if htmx and not htmx.boosted else "errors/error.html"
+    body = render_template(template, status=status, title=title, text=message or text)
+    return body, status, headers or {}
+
+
+def handle_csrf(error: CSRFError):
+    """Explain an expired or missing CSRF token in Swedish."""
+    return render_error(
+        400,
+        "Formuläret har gått ut eller saknar säkerhetstoken. Ladda om sidan och försök igen.",
+    )
+
+
+def handle_http(error: HTTPException):
+    """Render any HTTP error in Swedish."""
+    status = error.code or 500
+    headers = {}
+    if status == 405 and error.valid_methods:
+        headers["Allow"] = ", ".join(error.valid_methods)
+    if status == 429 and getattr(error, "retry_after", None):
+        headers["Retry-After"] = str(error.retry_after)
+    return render_error(status, headers=headers)
+
+
+def handle_unexpected(error: Exception):
+    """Roll back and show a calm 500 page; the error is logged by Flask."""
+    db.session.rollback()
+    from flask import current_app
+
+    current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
+    return render_error(500)
+
+
+def init_app(app) -> None:
+    """Register the error handlers."""
+    app.register_error_handler(CSRFError, handle_csrf)
+    app.register_error_handler(HTTPException, handle_http)
+    if not app.config.get("PROPAGATE_EXCEPTIONS") and not app.testing:
+        app.register_error_handler(Exception, handle_unexpected)

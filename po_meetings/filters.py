@@ -1,0 +1,53 @@
+"""Jinja filters for Swedish dates and times, shown in Europe/Stockholm."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+WEEKDAYS = ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"]
+MONTHS = [
+    "januari", "februari", "mars", "april", "maj", "juni",
+    "juli", "augusti", "september", "oktober", "november", "december",
+]
+
+
+def local(value: datetime) -> datetime:
+    """Return an aware datetime in Stockholm time."""
+    return value.astimezone(STOCKHOLM)
+
+
+def format_date(value: date | datetime | None) -> str:
+    """Format as 2025-03-04 (a datetime in Stockholm time)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = local(value)
+    return value.strftime("%Y-%m-%d")
+
+
+def format_datetime(value: datetime | None) -> str:
+    """Format as 2025-03-04 14.05 in Stockholm time."""
+    if value is None:
+        return ""
+    return local(value).strftime("%Y-%m-%d %H.%M")
+
+
+def format_long(value: date | datetime | None) -> str:
+    """Format as 'tisdag 4 mars 2025 kl. 14.05' (the time only for a datetime)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = local(value)
+    text = f"{WEEKDAYS[value.weekday()]} {value.day} {MONTHS[value.month - 1]} {value.year}"
+    if isinstance(value, datetime):
+        text += f" kl. {value:%H.%M}"
+    return text
+
+
+def init_app(app) -> None:
+    """Register the date filters."""
+    app.add_template_filter(format_date, "date")
+    app.add_template_filter(format_datetime, "datetime")
+    app.add_template_filter(format_long, "long_date")

@@ -1,0 +1,43 @@
+"""Shared form pieces: the Swedish base form and field helpers."""
+
+from flask_wtf import FlaskForm
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from .personnummer import NoPersonnummer
+
+
+class BaseForm(FlaskForm):
+    """A form with WTForms' built-in Swedish messages."""
+
+    class Meta:
+        locales = ("sv_SE", "sv")
+
+
+def required(message: str = "Fyll i fältet.") -> DataRequired:
+    """Return a required-field validator with a Swedish message."""
+    return DataRequired(message=message)
+
+
+def max_length(limit: int) -> Length:
+    """Return a length validator with a Swedish message."""
+    return Length(max=limit, message=f"Högst {limit} tecken.")
+
+
+def free_text(limit: int | None = None) -> list:
+    """Return the validators every free-text field takes: the personnummer guard, a length."""
+    validators = [NoPersonnummer()]
+    if limit:
+        validators.append(max_length(limit))
+    return validators
+
+
+def email_address() -> list:
+    """Return the validators of an e-mail field."""
+    return [
+        required("Fyll i e-postadressen."),
+        Email(message="Skriv en giltig e-postadress, till exempel namn@kommun.se.", check_deliverability=False),
+        max_length(254),
+    ]
+
+
+__all__ = ["BaseForm", "NoPersonnummer", "Optional", "email_address", "free_text", "max_length", "required"]

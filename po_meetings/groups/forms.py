@@ -1,0 +1,72 @@
+"""Forms for members and group settings."""
+
+from wtforms import BooleanField, EmailField, IntegerField, SelectField
+from wtforms.validators import NumberRange, Optional
+
+from ..forms import BaseForm, email_address, required
+from ..models import ROLE_LABELS, Role
+
+
+def optional_id(value):
+    """Coerce a select value to an id, or None for the empty choice."""
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+ROLE_CHOICES = [(role.value, label) for role, label in ROLE_LABELS.items()]
+
+
+class MembershipForm(BaseForm):
+    """A member's role in the group and whom they represent or stand in for."""
+
+    role = SelectField("Roll", choices=ROLE_CHOICES, validators=[required("Välj en roll.")])
+    organisation_id = SelectField("Organisation som personen representerar", coerce=optional_id)
+    substitute_for_id = SelectField("Ersättare för ledamot", coerce=optional_id)
+    substitute_for_organisation_id = SelectField("Ersättare för organisation", coerce=optional_id)
+
+    def set_choices(self, organisations, ordinary_members, exclude_id=None) -> None:
+        """Fill the selects from the organisations and the group's ordinary members."""
+        none = [(None, "– Ingen –")]
+        orgs = [(o.id, o.name) for o in organisations]
+        self.organisation_id.choices = [(None, "– Kontots organisation –")] + orgs
+        self.substitute_for_id.choices = none + [
+            (m.id, f"{m.user.name} ({m.organisation.name if m.organisation else m.role_label})")
+            for m in ordinary_members
+            if m.id != exclude_id
+        ]
+        self.substitute_for_organisation_id.choices = none + orgs
+
+    @property
+    def role_value(self) -> Role:
+        """Return the chosen role."""
+        return Role(self.role.data)
+
+
+class NewMemberForm(MembershipForm):
+    """Add an existing account to the group."""
+
+    email = EmailField("Personens e-postadress", validators=email_address())
+
+
+class GroupSettingsForm(BaseForm):
+    """The group's defaults for new meetings."""
+
+    default_meeting_minutes = IntegerField(
+        "Mötets längd i minuter (förval)",
+        validators=[
+            required("Ange mötets längd i minuter."),
+            NumberRange(min=15, max=600, message="Ange en längd mellan 15 och 600 minuter."),
+        ],
+    )
+    is_confidential_by_default = BooleanField("Det gruppen diskuterar är sekretessbelagt tills gruppen beslutar annat")
+
+
+class AuditFilterForm(BaseForm):
+    """Filter the audit trail by object (read from the query string)."""
+
+    class Meta:
+        csrf = False
+
+    object_type = SelectField("Typ av objekt", choices=[], validate_choice=False)
+    object_id = IntegerField("Objektets id", validators=[Optional(), NumberRange(min=1, message="Ange ett id större än noll.")], default=None)

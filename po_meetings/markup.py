@@ -1,0 +1,124 @@
+"""Turn user-written Markdown into safe HTML; the only place user text becomes ``Markup``.
+
+Agenda descriptions, minutes and comments are written by users, and the pages use htmx,
+so a stray ``hx-get`` or ``onclick`` in user content would run with the viewer's session.
+Keeping one function (:func:`render_markdown`) and one Jinja filter (``markdown``) means
+there is a single place to audit.  Two independent layers protect it:
+
+1. Markdown's raw-HTML support is switched off, so anything a user types as ``<tag>``
+   is shown as visible, escaped text rather than becoming HTML.
+2. The generated HTML is cleaned by ``nh3`` against an explicit allowlist of tags,
+   attributes and URL schemes, so even a Markdown bug cannot smuggle in ``on*``,
+   ``style``, ``hx-*``, ``data-*``, ``class``/``id`` or ``javascript:`` URLs.
+
+Decisions worth knowing:
+
+* Headings are demoted two levels (``#`` -> ``<h3>``, ``##`` -> ``<h4>``, deeper -> ``<h6>``)
+  so user text never competes with the page's own ``<h1>``/``<h2>`` outline.
+* Images are not allowed (no ``<img>``): ``![alt](url)`` is left as its literal text, so the
+  alt text and URL stay visible instead of silently disappearing.
+* Besides nh3's own URL check, an ``href`` is dropped if, with all whitespace and control
+  characters removed, it starts with a scheme other than http/https/mailto (belt and braces
+  against ``java\tscript:``-style tricks); relative links are kept.
+* Line breaks inside a paragraph are kept (``nl2br``), as staff write minutes line by line.
+* Table column alignment uses the ``align`` attribute (never ``style``), limited to
+  left/center/right.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+
+import markdown
+import nh3
+from markdown.treeprocessors import Treeprocessor
+from markupsafe import Markup
+
+__all__ = ["ALLOWED_TAGS", "ALLOWED_URL_SCHEMES", "LINK_REL", "init_app", "render_markdown"]
+
+ALLOWED_TAGS = frozenset(
+    {
+        "p", "br", "strong", "em", "del", "code", "pre", "blockquote", "hr",
+        "ul", "ol", "li",
+        "h3", "h4", "h5", "h6",
+        "a",
+        "table", "thead", "tbody", "tr", "th", "td",
+    }
+)  # fmt: skip
+ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto"})
+LINK_REL = "noopener noreferrer nofollow"
+
+_ATTRIBUTES = {"a": {"href", "title"}}
+_ALIGN = {"align": {"left", "center", "right"}}
+_ATTRIBUTE_VALUES = {"th": _ALIGN, "td": _ALIGN}
+
+_EXTENSIONS = ["sane_lists", "tables", "fenced_code", "nl2br"]
+_EXTENSION_CONFIGS = {"tables": {"use_align_attribute": True}}
+
+# Registry names as of Markdown 3.x (markdown/preprocessors.py, markdown/inlinepatterns.py).
+_RAW_HTML_PREPROCESSORS = ("html_block",)
+_DISABLED_INLINE_PATTERNS = ("html", "image_link", "image_reference", "short_image_ref")
+
+_URL_NOISE = re.compile(r"[\x00-\x20\x7f]+")
+_URL_SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
+
+_HEADINGS = {f"h{level}": f"h{min(level + 2, 6)}" for level in range(1, 7)}
+
+
+class _DemoteHeadings(Treeprocessor):
+    """Shift every heading down two levels, capped at ``<h6>``."""
+
+    def run(self, root: etree.Element) -> None:
+        """Rename heading elements in place."""
+        for element in root.iter():
+            if isinstance(element.tag, str) and element.tag in _HEADINGS:
+                element.tag = _HEADINGS[element.tag]
+
+
+def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    """Drop an href whose scheme, ignoring whitespace and control characters, is not allowed."""
+    if attribute == "href":
+        match = _URL_SCHEME.match(_URL_NOISE.sub("", value).lower())
+        if match and match.group(1) not in ALLOWED_URL_SCHEMES:
+            return None
+    return value
+
+
+def _new_markdown() -> markdown.Markdown:
+    """Build a fresh Markdown converter with raw HTML and images disabled."""
+    md = markdown.Markdown(
+        extensions=_EXTENSIONS,
+        extension_configs=_EXTENSION_CONFIGS,
+        output_format="html",
+    )
+    for name in _RAW_HTML_PREPROCESSORS:
+        md.preprocessors.deregister(name)
+    for name in _DISABLED_INLINE_PATTERNS:
+        md.inlinePatterns.deregister(name)
+    md.treeprocessors.register(_DemoteHeadings(md), "demote_headings", 5)
+    return md
+
+
+def render_markdown(text: str | None) -> Markup:
+    """Render user Markdown to sanitised HTML marked safe for templates."""
+    if not text:
+        return Markup("")
+    # A fresh converter per call: Markdown instances keep per-document state and are not thread-safe.
+    html = _new_markdown().convert(str(text))
+    cleaned = nh3.clean(
+        html,
+        tags=set(ALLOWED_TAGS),
+        attributes=_ATTRIBUTES,
+        attribute_filter=_filter_attribute,
+        tag_attribute_values=_ATTRIBUTE_VALUES,
+        url_schemes=set(ALLOWED_URL_SCHEMES),
+        link_rel=LINK_REL,
+        strip_comments=True,
+    )
+    return Markup(cleaned)
+
+
+def init_app(app) -> None:
+    """Register the ``markdown`` Jinja filter on the Flask app."""
+    app.add_template_filter(render_markdown, name="markdown")

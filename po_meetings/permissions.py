@@ -1,0 +1,166 @@
+"""Permissions as data: for every endpoint, the roles that may use it.
+
+A request is checked against :data:`PERMISSIONS` before its view runs (see :func:`init_app`).
+For an endpoint with ``group_id`` in its URL, the caller's role is their role in *that* group;
+a signed-in user without one is :data:`ADMIN` (if an administrator) or :data:`OTHER_GROUP`.
+Elsewhere a user holds every role they have in any group, plus :data:`ADMIN` if they are one;
+a user with neither counts as :data:`OTHER_GROUP`.
+
+Denied: anonymous users are sent to the login page; a user with no role in the group gets 404
+(the group's existence and data stay hidden); anyone else gets 403. The tests walk
+``app.url_map`` and fail on an endpoint missing here, and request every endpoint as every role.
+"""
+
+from __future__ import annotations
+
+from flask import abort, current_app, g, redirect, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from .extensions import db
+from .models import Group, Membership, Role
+
+ANONYMOUS = "anonymous"
+ADMIN = "admin"
+CHAIR = Role.CHAIR.value
+VICE_CHAIR = Role.VICE_CHAIR.value
+MEMBER = Role.MEMBER.value
+SUBSTITUTE = Role.SUBSTITUTE.value
+CO_OPTED = Role.CO_OPTED.value
+OMBUD = Role.OMBUD.value
+OTHER_GROUP = "other_group"
+
+#: Every role a request can have, in the order the tests report them.
+ALL_ROLES = (ANONYMOUS, ADMIN, CHAIR, VICE_CHAIR, MEMBER, SUBSTITUTE, CO_OPTED, OMBUD, OTHER_GROUP)
+
+EVERYONE = frozenset(ALL_ROLES)
+SIGNED_IN = EVERYONE - {ANONYMOUS}
+ADMINS = frozenset({ADMIN})
+#: Everyone with a role in the group, ombuds included.
+GROUP = frozenset({CHAIR, VICE_CHAIR, MEMBER, SUBSTITUTE, CO_OPTED, OMBUD})
+#: Those who lead the group: the chair, and the vice chair acting as chair.
+LEADERS = frozenset({CHAIR, VICE_CHAIR})
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "static": EVERYONE,
+    # main
+    "main.index": SIGNED_IN,
+    # auth and the user's own account
+    "auth.login_form": EVERYONE,
+    "auth.login": EVERYONE,
+    "auth.logout": SIGNED_IN,
+    "auth.account": SIGNED_IN,
+    "auth.change_password": SIGNED_IN,
+    # a group and its members
+    "groups.show": GROUP,
+    "groups.members": LEADERS,
+    "groups.new_member": LEADERS,
+    "groups.create_member": LEADERS,
+    "groups.edit_member": LEADERS,
+    "groups.show_member": LEADERS,
+    "groups.update_member": LEADERS,
+    "groups.end_member": LEADERS,
+    "groups.settings": LEADERS,
+    "groups.update_settings": LEADERS,
+    "groups.audit": LEADERS,
+    # system administration: groups, accounts and organisations, never group content
+    "admin.index": ADMINS,
+    "admin.users": ADMINS,
+    "admin.new_user": ADMINS,
+    "admin.create_user": ADMINS,
+    "admin.edit_user": ADMINS,
+    "admin.update_user": ADMINS,
+    "admin.disable_user": ADMINS,
+    "admin.enable_user": ADMINS,
+    "admin.reset_password": ADMINS,
+    "admin.groups": ADMINS,
+    "admin.new_group": ADMINS,
+    "admin.create_group": ADMINS,
+    "admin.edit_group": ADMINS,
+    "admin.update_group": ADMINS,
+    "admin.appoint_chair": ADMINS,
+    "admin.organisations": ADMINS,
+    "admin.new_organisation": ADMINS,
+    "admin.create_organisation": ADMINS,
+    "admin.edit_organisation": ADMINS,
+    "admin.update_organisation": ADMINS,
+}
+
+
+def active_membership(user, group_id: int) -> Membership | None:
+    """Return the user's current membership in a group, if any."""
+    return db.session.scalar(
+        select(Membership).where(
+            Membership.group_id == group_id,
+            Membership.user_id == user.id,
+            Membership.ended_at.is_(None),
+        )
+    )
+
+
+def roles_for(user, group: Group | None, membership: Membership | None = None) -> frozenset[str]:
+    """Return the roles the user holds for a request, in a group or outside any.
+
+    Inside a group, pass the user's active membership there (or None).
+    """
+    if not user.is_authenticated:
+        return frozenset({ANONYMOUS})
+    if group is not None:
+        if membership is not None:
+            return frozenset({membership.role})
+        return frozenset({ADMIN if user.is_admin else OTHER_GROUP})
+    roles = {m.role for m in user.memberships if m.ended_at is None}
+    if user.is_admin:
+        roles.add(ADMIN)
+    return frozenset(roles or {OTHER_GROUP})
+
+
+def has_role(*roles: str) -> bool:
+    """Return whether the current request's caller holds one of the roles."""
+    return bool(g.get("roles", frozenset()) & set(roles))
+
+
+def can(endpoint: str) -> bool:
+    """Return whether the caller of the current request may use an endpoint (same group)."""
+    return bool(g.get("roles", frozenset()) & PERMISSIONS.get(endpoint, frozenset()))
+
+
+def check_request():
+    """Allow or deny the current request by the permission table (a before_request hook)."""
+    endpoint = request.endpoint
+    if endpoint is None:
+        return None  # no route matched: Flask answers 404 or 405
+    allowed = PERMISSIONS.get(endpoint)
+    if allowed is None:
+        current_app.logger.error("endpoint %s is missing from the permission table", endpoint)
+        abort(403)
+    if allowed == EVERYONE:
+        g.roles = roles_for(current_user, None)
+        return None
+
+    group = None
+    group_id = (request.view_args or {}).get("group_id")
+    if group_id is not None:
+        group = db.session.get(Group, group_id)
+        if group is None:
+            abort(404)
+    g.group = group
+    g.membership = None
+    if group is not None and current_user.is_authenticated:
+        g.membership = active_membership(current_user, group.id)
+    roles = roles_for(current_user, group, g.membership)
+    g.roles = roles
+
+    if roles & allowed:
+        return None
+    if ANONYMOUS in roles:
+        return redirect(url_for("auth.login_form", next=request.full_path.rstrip("?")))
+    if group is not None and roles & {ADMIN, OTHER_GROUP}:
+        abort(404)
+    abort(403)
+
+
+def init_app(app) -> None:
+    """Check every request against the permission table."""
+    app.before_request(check_request)
+    app.jinja_env.globals["can"] = can
