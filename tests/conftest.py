@@ -1,0 +1,244 @@
+"""Fixtures: the app on SQLite or PostgreSQL (``--db``), a client that sends CSRF tokens,
+an ``auth`` helper that logs in as a role, and factories that return plain values."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from types import SimpleNamespace
+
+import pytest
+from flask.testing import FlaskClient
+from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import select, text
+
+from po_meetings import create_app, permissions
+from po_meetings.extensions import db
+
+from .pg_server import PostgresServer
+
+DEMO_PASSWORD = "demo-losenord"
+
+#: The demo login that plays each role of the permission table (group: the Mellanå demo group).
+ROLE_LOGINS = {
+    permissions.ADMIN: "admin@demo.se",
+    permissions.CHAIR: "ordforande@demo.se",
+    permissions.VICE_CHAIR: "vice@demo.se",
+    permissions.MEMBER: "ledamot@demo.se",
+    permissions.SUBSTITUTE: "ersattare@demo.se",
+    permissions.CO_OPTED: "adjungerad@demo.se",
+    permissions.OMBUD: "ombud@demo.se",
+    permissions.OTHER_GROUP: "ordforande.norrsjo@demo.se",
+}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--db",
+        choices=["sqlite", "postgresql"],
+        default=os.environ.get("PO_MEETINGS_TEST_DB", "sqlite"),
+        help="database to run the suite on (make test runs both)",
+    )
+
+
+def pytest_report_header(config):
+    return f"po_meetings database: {config.getoption('--db')}"
+
+
+@pytest.fixture(scope="session")
+def backend(request) -> str:
+    """Return the database the suite runs on."""
+    return request.config.getoption("--db")
+
+
+@pytest.fixture(scope="session")
+def postgres(backend):
+    """Start a throwaway PostgreSQL server for the session (only on --db=postgresql)."""
+    if backend != "postgresql":
+        yield None
+        return
+    server = PostgresServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def database_url(backend, postgres, tmp_path_factory) -> str:
+    """Return the URL of the session's test database, with the schema created once."""
+    if postgres is not None:
+        url = postgres.create_database("po_test")
+    else:
+        url = "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
+    app = create_app(_test_config(url))
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    return url
+
+
+def _test_config(url: str, **overrides) -> dict:
+    """Return the configuration the tests run with."""
+    config = {
+        "TESTING": True,
+        "PRODUCTION": False,
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-for-tests",
+        "DATABASE_URL": url,
+        # Cheap hashing keeps the suite fast; production uses the RFC 9106 profile.
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 1024,
+        "ARGON2_PARALLELISM": 1,
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    return config
+
+
+class CSRFClient(FlaskClient):
+    """A test client whose POSTs carry a valid CSRF token unless ``csrf=False``."""
+
+    def csrf_token(self) -> str:
+        """Return a CSRF token valid for this client's session (as Flask-WTF makes them)."""
+        with self.session_transaction() as session:
+            raw = session.get("csrf_token")
+            if raw is None:
+                raw = hashlib.sha1(os.urandom(64)).hexdigest()
+                session["csrf_token"] = raw
+        return URLSafeTimedSerializer(self.application.secret_key, salt="wtf-csrf-token").dumps(raw)
+
+    def post(self, *args, csrf: bool = True, **kwargs):
+        if csrf:
+            data = kwargs.setdefault("data", {})
+            if isinstance(data, dict):
+                data.setdefault("csrf_token", self.csrf_token())
+        return super().post(*args, **kwargs)
+
+
+def _empty_tables() -> None:
+    """Remove every row so the next test starts from an empty database."""
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app(database_url):
+    """Return an app on the test database; the database is emptied after the test."""
+    app = create_app(_test_config(database_url))
+    app.test_client_class = CSRFClient
+    yield app
+    with app.app_context():
+        db.session.rollback()
+        _empty_tables()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app_ctx(app):
+    """Run the test inside an app context (for services tested without HTTP)."""
+    with app.app_context():
+        yield app
+        db.session.rollback()
+
+
+@pytest.fixture
+def client(app) -> CSRFClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    """Log a test client in and out."""
+
+    def __init__(self, client: CSRFClient) -> None:
+        self.client = client
+
+    def login(self, email: str, password: str = DEMO_PASSWORD):
+        """Log in with an e-mail and password; return the response."""
+        return self.client.post("/login", data={"email": email, "password": password})
+
+    def login_as(self, role: str):
+        """Log in as the demo person who plays a role of the permission table."""
+        if role == permissions.ANONYMOUS:
+            return None
+        response = self.login(ROLE_LOGINS[role])
+        assert response.status_code == 303, f"login as {role} failed"
+        return response
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client) -> AuthActions:
+    return AuthActions(client)
+
+
+@pytest.fixture
+def demo(app):
+    """Load the demo data and return the ids the tests need."""
+    from po_meetings import demo as demo_module
+    from po_meetings.models import Group, Membership, Organisation, User
+
+    with app.app_context():
+        group = demo_module.seed_demo()
+        db.session.commit()
+        other = db.session.scalar(select(Group).where(Group.name == demo_module.OTHER_GROUP_NAME))
+        users = {u.email: u.id for u in db.session.scalars(select(User))}
+        memberships = {
+            (m.group_id, m.user.email): m.id for m in db.session.scalars(select(Membership))
+        }
+        organisations = {o.name: o.id for o in db.session.scalars(select(Organisation))}
+        return SimpleNamespace(
+            group_id=group.id,
+            other_group_id=other.id,
+            users=users,
+            memberships=memberships,
+            organisations=organisations,
+            membership=lambda email, group_id=group.id: memberships[(group_id, email)],
+        )
+
+
+@pytest.fixture
+def make_user(app):
+    """Return a factory that creates an account and returns its plain values."""
+    from po_meetings.admin.services import create_user
+
+    counter = iter(range(1, 10_000))
+
+    def make(**kw):
+        n = next(counter)
+        values = {
+            "email": f"person{n}@example.se",
+            "name": f"Person {n}",
+            "password": "ett-bra-losenord",
+            "title": None,
+            "organisation": None,
+            "is_admin": False,
+        }
+        values.update(kw)
+        with app.app_context():
+            user = create_user(**values)
+            db.session.commit()
+            return SimpleNamespace(id=user.id, email=user.email, name=user.name, password=values["password"])
+
+    return make
+
+
+@pytest.fixture
+def tmp_sqlite_url():
+    """Return the URL of a new, empty SQLite file."""
+    with tempfile.TemporaryDirectory() as tmp:
+        yield "sqlite:///" + os.path.join(tmp, "fresh.sqlite")

@@ -1,0 +1,38 @@
+"""Concrete URLs for every endpoint, built from the demo data, for the permission and browser tests."""
+
+from __future__ import annotations
+
+from flask import Flask, url_for
+
+#: The account the admin endpoints act on: not one of the role personas, so that disabling it
+#: or changing its password leaves every persona able to log in.
+SAMPLE_USER = "ledamot.rsmh@demo.se"
+SAMPLE_ORGANISATION = "RSMH Mellanå"
+
+
+def url_args(endpoint: str, demo) -> dict:
+    """Return URL arguments that make an endpoint's URL point at demo data of the Mellanå group."""
+    args: dict = {}
+    if endpoint == "static":
+        return {"filename": "app.css"}
+    if endpoint.startswith("groups."):
+        args["group_id"] = demo.group_id
+    if endpoint in {"groups.show_member", "groups.edit_member", "groups.update_member", "groups.end_member"}:
+        args["membership_id"] = demo.membership(SAMPLE_USER)
+    if endpoint.startswith("admin.") and endpoint.endswith(("_user", "_password")) and not endpoint.endswith(("new_user", "create_user")):
+        args["id"] = demo.users[SAMPLE_USER]
+    if endpoint.startswith("admin.") and endpoint.endswith("_organisation") and not endpoint.endswith(("new_organisation", "create_organisation")):
+        args["id"] = demo.organisations[SAMPLE_ORGANISATION]
+    if endpoint in {"admin.edit_group", "admin.update_group", "admin.appoint_chair"}:
+        args["id"] = demo.group_id
+    return args
+
+
+def endpoint_urls(app: Flask, demo) -> list[tuple[str, str, str]]:
+    """Return (endpoint, method, url) for every route of the app."""
+    result = []
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+                result.append((rule.endpoint, method, url_for(rule.endpoint, **url_args(rule.endpoint, demo))))
+    return sorted(result)
