@@ -28,6 +28,20 @@ ORGANISATIONS = [
     ("Norrsjö kommun, socialtjänsten", OrganisationKind.MUNICIPALITY),
 ]
 
+MANDATE = """\
+Ledningsgruppen leder och följer upp verksamheten med personligt ombud i Mellanå och Åsby.
+
+- Gruppen tar emot ombudens rapporter om **systemfel**, analyserar dem och tar med dem till
+  den egna organisationen. Det som inte kan lösas lokalt eskaleras.
+- Beslut fattas i konsensus. Går det inte, avgörs frågan med enkel majoritet och avvikande
+  meningar förs in i protokollet som reservation.
+- Gruppen har inget mandat att fatta beslut med ekonomiska konsekvenser för
+  huvudmännen: sådana frågor går tillbaka till respektive organisation.
+- Det gruppen diskuterar är sekretessbelagt tills gruppen beslutar annat.
+
+Gruppen träffas fyra gånger per termin, varav ett utvecklingsmöte per år.
+"""
+
 # (e-mail, name, title, organisation, role in Mellanå or None)
 PEOPLE = [
     ("admin@demo.se", "Alva Admin", "Systemförvaltare", None, None),
@@ -83,6 +97,7 @@ def seed_demo() -> Group:
     group = group_services.create_group(
         GROUP_NAME, ["Mellanå", "Åsby"], users["ordforande@demo.se"], default_meeting_minutes=120
     )
+    group_services.update_settings(group, 120, True, MANDATE)
     fk_member = None
     for email, _name, _title, _organisation, role in PEOPLE:
         if role is None or role == Role.CHAIR:

@@ -1,9 +1,9 @@
 """Forms for members and group settings."""
 
-from wtforms import BooleanField, EmailField, IntegerField, SelectField
+from wtforms import BooleanField, EmailField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import NumberRange, Optional
 
-from ..forms import BaseForm, email_address, required
+from ..forms import BaseForm, email_address, free_text, required
 from ..models import ROLE_LABELS, Role
 
 
@@ -60,6 +60,7 @@ class GroupSettingsForm(BaseForm):
         ],
     )
     is_confidential_by_default = BooleanField("Det gruppen diskuterar är sekretessbelagt tills gruppen beslutar annat")
+    mandate = TextAreaField("Gruppens uppdrag och arbetsformer", validators=free_text(20_000))
 
 
 class AuditFilterForm(BaseForm):

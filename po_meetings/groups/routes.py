@@ -175,7 +175,10 @@ def update_settings(group_id):
     if form.validate():
         try:
             services.update_settings(
-                g.group, form.default_meeting_minutes.data, form.is_confidential_by_default.data
+                g.group,
+                form.default_meeting_minutes.data,
+                form.is_confidential_by_default.data,
+                form.mandate.data or "",
             )
         except DomainError as error:
             db.session.rollback()

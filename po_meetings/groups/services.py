@@ -261,12 +261,19 @@ def update_group(
     return group
 
 
-def update_settings(group: Group, default_meeting_minutes: int, is_confidential_by_default: bool) -> Group:
-    """Change the group's defaults for new meetings."""
+def update_settings(
+    group: Group,
+    default_meeting_minutes: int,
+    is_confidential_by_default: bool,
+    mandate: str | None = None,
+) -> Group:
+    """Change the group's defaults for new meetings and, if given, its mandate text."""
     if not 15 <= default_meeting_minutes <= 600:
         raise DomainError("Mötets längd ska vara mellan 15 och 600 minuter.")
     group.default_meeting_minutes = default_meeting_minutes
     group.is_confidential_by_default = is_confidential_by_default
+    if mandate is not None:
+        group.mandate = mandate.strip() or None
     db.session.flush()
     return group
 

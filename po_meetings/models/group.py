@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -55,6 +55,8 @@ class Group(Audited, db.Model):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     #: mötets längd i minuter (förval för nya möten)
     default_meeting_minutes: Mapped[int] = mapped_column(Integer, default=120)
+    #: uppdrag och arbetsformer (Markdown), e.g. the mandate and rules of procedure in brief
+    mandate: Mapped[str | None] = mapped_column(Text, info={"free_text": True})
     #: sekretess som förval: what the group discusses is confidential until it decides otherwise
     is_confidential_by_default: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
