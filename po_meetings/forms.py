@@ -1,6 +1,7 @@
 """Shared form pieces: the Swedish base form and field helpers."""
 
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from .personnummer import NoPersonnummer
@@ -11,6 +12,11 @@ class BaseForm(FlaskForm):
 
     class Meta:
         locales = ("sv_SE", "sv")
+
+
+def options(pairs) -> list[SelectChoice]:
+    """Return select options from (value, label) pairs; None becomes the empty option."""
+    return [SelectChoice("" if value is None else value, label) for value, label in pairs]
 
 
 def required(message: str = "Fyll i fältet.") -> DataRequired:
@@ -40,4 +46,13 @@ def email_address() -> list:
     ]
 
 
-__all__ = ["BaseForm", "NoPersonnummer", "Optional", "email_address", "free_text", "max_length", "required"]
+__all__ = [
+    "BaseForm",
+    "NoPersonnummer",
+    "Optional",
+    "email_address",
+    "free_text",
+    "max_length",
+    "options",
+    "required",
+]

@@ -10,7 +10,7 @@ def wants_fragment() -> bool:
     return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
-def render(page: str, fragment: str, status: int = 200, **context):
+def render(page: str, fragment: str, /, status: int = 200, **context):
     """Render the fragment for a plain htmx request, the full page otherwise."""
     template = fragment if wants_fragment() else page
     response = make_response(render_template(template, **context), status)

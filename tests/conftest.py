@@ -128,17 +128,30 @@ def _empty_tables() -> None:
     db.session.commit()
 
 
-@pytest.fixture
-def app(database_url):
-    """Return an app on the test database; the database is emptied after the test."""
+@pytest.fixture(scope="session")
+def _session_app(database_url):
+    """Build the app once per session: its engine and compiled templates are reused."""
     app = create_app(_test_config(database_url))
     app.test_client_class = CSRFClient
     yield app
     with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(_session_app, monkeypatch):
+    """Return the app on the test database; the database is emptied after the test.
+
+    Change configuration with ``app.config[...] = ...``: it is restored after the test.
+    """
+    saved = dict(_session_app.config)
+    yield _session_app
+    _session_app.config.clear()
+    _session_app.config.update(saved)
+    with _session_app.app_context():
         db.session.rollback()
         _empty_tables()
         db.session.remove()
-        db.engine.dispose()
 
 
 @pytest.fixture

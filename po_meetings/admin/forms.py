@@ -1,10 +1,19 @@
 """Forms for accounts, organisations and groups."""
 
-from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import NumberRange
 
 from ..auth.forms import new_password_validators
-from ..forms import BaseForm, email_address, free_text, required
+from ..forms import BaseForm, email_address, free_text, options, required
 from ..groups.forms import optional_id
 from ..models import ORGANISATION_KIND_LABELS
 
@@ -20,7 +29,7 @@ class UserForm(BaseForm):
 
     def set_choices(self, organisations) -> None:
         """Fill the organisation select."""
-        self.organisation_id.choices = [(None, "– Ingen –")] + [(o.id, o.name) for o in organisations]
+        self.organisation_id.choices = options([(None, "– Ingen –")] + [(o.id, o.name) for o in organisations])
 
 
 class NewUserForm(UserForm):
@@ -41,7 +50,7 @@ class OrganisationForm(BaseForm):
     name = StringField("Namn", validators=[required("Fyll i organisationens namn."), *free_text(200)])
     kind = SelectField(
         "Typ av organisation",
-        choices=[(kind.value, label) for kind, label in ORGANISATION_KIND_LABELS.items()],
+        choices=options((kind.value, label) for kind, label in ORGANISATION_KIND_LABELS.items()),
         validators=[required("Välj typ av organisation.")],
     )
 

@@ -1,9 +1,9 @@
 """Forms for members and group settings."""
 
-from wtforms import BooleanField, EmailField, IntegerField, SelectField, TextAreaField
+from wtforms import BooleanField, EmailField, IntegerField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import NumberRange, Optional
 
-from ..forms import BaseForm, email_address, free_text, required
+from ..forms import BaseForm, email_address, free_text, options, required
 from ..models import ROLE_LABELS, Role
 
 
@@ -14,7 +14,7 @@ def optional_id(value):
     return int(value)
 
 
-ROLE_CHOICES = [(role.value, label) for role, label in ROLE_LABELS.items()]
+ROLE_CHOICES = options((role.value, label) for role, label in ROLE_LABELS.items())
 
 
 class MembershipForm(BaseForm):
@@ -29,13 +29,16 @@ class MembershipForm(BaseForm):
         """Fill the selects from the organisations and the group's ordinary members."""
         none = [(None, "– Ingen –")]
         orgs = [(o.id, o.name) for o in organisations]
-        self.organisation_id.choices = [(None, "– Kontots organisation –")] + orgs
-        self.substitute_for_id.choices = none + [
-            (m.id, f"{m.user.name} ({m.organisation.name if m.organisation else m.role_label})")
-            for m in ordinary_members
-            if m.id != exclude_id
-        ]
-        self.substitute_for_organisation_id.choices = none + orgs
+        self.organisation_id.choices = options([(None, "– Kontots organisation –")] + orgs)
+        self.substitute_for_id.choices = options(
+            none
+            + [
+                (m.id, f"{m.user.name} ({m.organisation.name if m.organisation else m.role_label})")
+                for m in ordinary_members
+                if m.id != exclude_id
+            ]
+        )
+        self.substitute_for_organisation_id.choices = options(none + orgs)
 
     @property
     def role_value(self) -> Role:

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from ..auth.services import DomainError, find_user_by_email
 from ..extensions import db
+from ..forms import options
 from ..htmx import render, wants_fragment
 from ..models import Membership, Organisation
 from ..models.audit import REDACTED
@@ -205,9 +206,12 @@ def audit(group_id):
     """Show the group's audit trail, optionally for one object."""
     labels = _audit_labels()
     form = AuditFilterForm(request.args)
-    form.object_type.choices = [("", "Alla")] + sorted(
-        ((t, labels.get(t, t).capitalize()) for t in services.audit_object_types(g.group)),
-        key=lambda choice: choice[1],
+    form.object_type.choices = options(
+        [("", "Alla")]
+        + sorted(
+            ((t, labels.get(t, t).capitalize()) for t in services.audit_object_types(g.group)),
+            key=lambda choice: choice[1],
+        )
     )
     valid = form.validate()
     object_type = form.object_type.data if valid and form.object_type.data in labels else None
