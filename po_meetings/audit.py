@@ -15,6 +15,7 @@ from decimal import Decimal
 from flask import g, has_request_context
 from flask_sqlalchemy.session import Session
 from sqlalchemy import String, Text, event, insert, inspect
+from sqlalchemy.orm import object_session
 
 from .models import Audited, AuditEvent
 from .models.audit import REDACTED
@@ -146,18 +147,28 @@ def _before_flush(session, flush_context, instances) -> None:
                     ensure_no_personnummer(value)
 
 
-@event.listens_for(Session, "after_flush")
-def _after_flush(session, flush_context) -> None:
-    """Collect the changes of this flush while their history is still available."""
-    for obj in session.new:
-        if isinstance(obj, Audited):
-            _record(session, obj, "insert")
-    for obj in session.dirty:
-        if isinstance(obj, Audited) and session.is_modified(obj, include_collections=False):
-            _record(session, obj, "update")
-    for obj in session.deleted:
-        if isinstance(obj, Audited):
-            _record(session, obj, "delete")
+@event.listens_for(Audited, "mapper_configured", propagate=True)
+def _load_old_values(mapper, cls) -> None:
+    """Load a column's old value before it is overwritten, so the trail can show old → new."""
+    for prop in mapper.column_attrs:
+        mapper.class_manager[prop.key].impl.active_history = True
+
+
+def _on_row(action: str):
+    """Return a mapper listener that records one row's change in its session's pending entries."""
+
+    def listener(mapper, connection, target) -> None:
+        session = object_session(target)
+        if session is not None:
+            _record(session, target, action)
+
+    return listener
+
+
+# Mapper events see every row a flush writes, cascaded deletes of orphans included.
+event.listen(Audited, "after_insert", _on_row("insert"), propagate=True)
+event.listen(Audited, "after_update", _on_row("update"), propagate=True)
+event.listen(Audited, "after_delete", _on_row("delete"), propagate=True)
 
 
 @event.listens_for(Session, "before_commit")
