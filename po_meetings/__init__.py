@@ -26,8 +26,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app)
-    app.config.setdefault("SESSION_COOKIE_SECURE", bool(app.config["PRODUCTION"]))
-    app.config.setdefault("REMEMBER_COOKIE_SECURE", bool(app.config["PRODUCTION"]))
+    for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        if app.config[key] is None:
+            app.config[key] = bool(app.config["PRODUCTION"])
     check_production(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
 

@@ -2,12 +2,14 @@
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from .extensions import db
 
 
 @click.command("seed-demo")
 @click.option("--if-empty", is_flag=True, help="Gör ingenting om databasen redan har konton.")
+@with_appcontext
 def seed_demo_command(if_empty: bool) -> None:
     """Load the demo group with its members and accounts."""
     from . import demo
@@ -21,6 +23,7 @@ def seed_demo_command(if_empty: bool) -> None:
 
 
 @click.command("demo-logins")
+@with_appcontext
 def demo_logins_command() -> None:
     """Print the URL and the demo logins."""
     from . import demo
@@ -38,6 +41,7 @@ def demo_logins_command() -> None:
 @click.option("--email", prompt="E-postadress")
 @click.option("--name", prompt="Namn")
 @click.password_option("--password", prompt="Lösenord (minst 10 tecken)")
+@with_appcontext
 def create_admin_command(email: str, name: str, password: str) -> None:
     """Create a system administrator account (for a new production installation)."""
     from .admin.services import create_user

@@ -24,6 +24,9 @@ DEFAULTS = {
     "IDLE_TIMEOUT_MINUTES": 30,
     "SESSION_COOKIE_NAME": "po_session",
     "SESSION_COOKIE_HTTPONLY": True,
+    # None: Secure in production mode, not in development (plain http on 127.0.0.1).
+    "SESSION_COOKIE_SECURE": None,
+    "REMEMBER_COOKIE_SECURE": None,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",

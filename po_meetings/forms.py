@@ -1,6 +1,7 @@
 """Shared form pieces: the Swedish base form and field helpers."""
 
 from flask_wtf import FlaskForm
+from wtforms import EmailField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
@@ -37,6 +38,16 @@ def free_text(limit: int | None = None) -> list:
     return validators
 
 
+def _normalise_email(value):
+    """Trim and lower-case an e-mail address as it is typed."""
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def email_field(label: str) -> EmailField:
+    """Return an e-mail field that trims and lower-cases what is typed."""
+    return EmailField(label, validators=email_address(), filters=[_normalise_email])
+
+
 def email_address() -> list:
     """Return the validators of an e-mail field."""
     return [
@@ -51,6 +62,7 @@ __all__ = [
     "NoPersonnummer",
     "Optional",
     "email_address",
+    "email_field",
     "free_text",
     "max_length",
     "options",

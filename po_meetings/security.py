@@ -48,7 +48,9 @@ def enforce_session_rules(app):
 
     def check_session():
         """Log out a disabled user or an idle session before the request goes further."""
-        if request.endpoint == "static" or not current_user.is_authenticated:
+        # A disabled user is not "authenticated" to Flask-Login (is_active is False), but is
+        # still not anonymous: their session must be ended, not merely ignored.
+        if request.endpoint == "static" or current_user.is_anonymous:
             return None
         now = int(time.time())
         last_seen = session.get("last_seen", now)

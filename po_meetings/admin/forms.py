@@ -1,28 +1,19 @@
 """Forms for accounts, organisations and groups."""
 
-from wtforms import (
-    BooleanField,
-    EmailField,
-    IntegerField,
-    PasswordField,
-    SelectChoice,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
-from wtforms.validators import NumberRange
+from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, NumberRange
 
 from ..auth.forms import new_password_validators
-from ..forms import BaseForm, email_address, free_text, options, required
-from ..groups.forms import optional_id
+from ..forms import BaseForm, email_field, free_text, options, required
+from ..groups.forms import GuardedForm, optional_id
 from ..models import ORGANISATION_KIND_LABELS
 
 
-class UserForm(BaseForm):
+class UserForm(GuardedForm):
     """An account's details."""
 
     name = StringField("Namn", validators=[required("Fyll i namnet."), *free_text(200)])
-    email = EmailField("E-postadress (inloggning)", validators=email_address())
+    email = email_field("E-postadress (inloggning)")
     title = StringField("Titel", validators=free_text(200))
     organisation_id = SelectField("Organisation", coerce=optional_id)
     is_admin = BooleanField("Systemadministratör (skapar grupper och konton, ser inte gruppernas innehåll)")
@@ -44,7 +35,7 @@ class PasswordResetForm(BaseForm):
     password = PasswordField("Nytt lösenord", validators=new_password_validators())
 
 
-class OrganisationForm(BaseForm):
+class OrganisationForm(GuardedForm):
     """An organisation and its kind."""
 
     name = StringField("Namn", validators=[required("Fyll i organisationens namn."), *free_text(200)])
@@ -55,7 +46,7 @@ class OrganisationForm(BaseForm):
     )
 
 
-class GroupForm(BaseForm):
+class GroupForm(GuardedForm):
     """A group's name, municipalities and defaults."""
 
     name = StringField("Gruppens namn", validators=[required("Fyll i gruppens namn."), *free_text(200)])
@@ -67,7 +58,8 @@ class GroupForm(BaseForm):
         "Mötets längd i minuter (förval)",
         default=120,
         validators=[
-            required("Ange mötets längd i minuter."),
+            # Not required(): DataRequired takes 0 for a missing value and hides "not a number".
+            InputRequired("Ange mötets längd i minuter."),
             NumberRange(min=15, max=600, message="Ange en längd mellan 15 och 600 minuter."),
         ],
     )
@@ -79,10 +71,10 @@ class GroupForm(BaseForm):
 class NewGroupForm(GroupForm):
     """A new group and its first chair."""
 
-    chair_email = EmailField("Ordförandens e-postadress", validators=email_address())
+    chair_email = email_field("Ordförandens e-postadress")
 
 
 class AppointChairForm(BaseForm):
     """Appoint a new chair of a group."""
 
-    email = EmailField("Den nya ordförandens e-postadress", validators=email_address())
+    email = email_field("Den nya ordförandens e-postadress")

@@ -1,9 +1,9 @@
 """Forms for login and the user's own password."""
 
-from wtforms import EmailField, PasswordField
+from wtforms import PasswordField
 from wtforms.validators import EqualTo, Length
 
-from ..forms import BaseForm, email_address, required
+from ..forms import BaseForm, email_field, required
 
 PASSWORD_MIN = 10
 
@@ -19,7 +19,7 @@ def new_password_validators() -> list:
 class LoginForm(BaseForm):
     """Log in with e-mail and password (field names are relied on by tools)."""
 
-    email = EmailField("E-postadress", validators=email_address())
+    email = email_field("E-postadress")
     password = PasswordField("Lösenord", validators=[required("Fyll i lösenordet.")])
 
 

@@ -1,10 +1,11 @@
 """Forms for members and group settings."""
 
-from wtforms import BooleanField, EmailField, IntegerField, SelectChoice, SelectField, TextAreaField
-from wtforms.validators import NumberRange, Optional
+from wtforms import BooleanField, IntegerField, SelectField, TextAreaField
+from wtforms.validators import InputRequired, NumberRange, Optional
 
-from ..forms import BaseForm, email_address, free_text, options, required
+from ..forms import BaseForm, email_field, free_text, options, required
 from ..models import ROLE_LABELS, Role
+from ..personnummer import contains_personnummer
 
 
 def optional_id(value):
@@ -12,6 +13,20 @@ def optional_id(value):
     if value in (None, "", "None"):
         return None
     return int(value)
+
+
+class GuardedForm(BaseForm):
+    """A form that never shows refused personnummer text again on the page with its errors."""
+
+    def validate(self, extra_validators=None) -> bool:
+        """Validate, then empty every field whose text holds a personnummer."""
+        valid = super().validate(extra_validators)
+        if not valid:
+            for field in self:
+                if isinstance(field.data, str) and contains_personnummer(field.data):
+                    field.data = ""
+                    field.raw_data = []
+        return valid
 
 
 ROLE_CHOICES = options((role.value, label) for role, label in ROLE_LABELS.items())
@@ -49,16 +64,17 @@ class MembershipForm(BaseForm):
 class NewMemberForm(MembershipForm):
     """Add an existing account to the group."""
 
-    email = EmailField("Personens e-postadress", validators=email_address())
+    email = email_field("Personens e-postadress")
 
 
-class GroupSettingsForm(BaseForm):
+class GroupSettingsForm(GuardedForm):
     """The group's defaults for new meetings."""
 
     default_meeting_minutes = IntegerField(
         "Mötets längd i minuter (förval)",
         validators=[
-            required("Ange mötets längd i minuter."),
+            # Not required(): DataRequired takes 0 for a missing value and hides "not a number".
+            InputRequired("Ange mötets längd i minuter."),
             NumberRange(min=15, max=600, message="Ange en längd mellan 15 och 600 minuter."),
         ],
     )
