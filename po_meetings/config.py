@@ -50,6 +50,8 @@ DEFAULTS = {
     "MAIL_PASSWORD": None,
     "MAIL_DEFAULT_SENDER": "po-meetings@localhost",
     "PAGE_SIZE": 50,
+    # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+    "TRUSTED_PROXIES": 0,
 }
 
 

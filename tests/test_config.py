@@ -70,3 +70,24 @@ def test_default_database_is_sqlite_in_the_instance_folder(monkeypatch):
 )
 def test_postgresql_urls_use_psycopg_3(given, expected):
     assert normalise_database_url(given) == expected
+
+
+def test_trusted_proxies_give_the_client_address(tmp_sqlite_url):
+    from flask import request
+
+    app = create_app({"DATABASE_URL": tmp_sqlite_url, "PRODUCTION": False, "TRUSTED_PROXIES": 1})
+    seen = {}
+
+    @app.get("/_probe")
+    def _probe():
+        seen["addr"] = request.remote_addr
+        return ""
+
+    from po_meetings.permissions import PERMISSIONS, EVERYONE
+
+    PERMISSIONS["_probe"] = EVERYONE
+    try:
+        app.test_client().get("/_probe", headers={"X-Forwarded-For": "203.0.113.9"})
+    finally:
+        del PERMISSIONS["_probe"]
+    assert seen["addr"] == "203.0.113.9"
