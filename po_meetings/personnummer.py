@@ -130,4 +130,7 @@ class NoPersonnummer:
         """Raise ValidationError if the field's text contains an identity number."""
         data = field.data
         if isinstance(data, str) and contains_personnummer(data):
+            # The refused text must not come back in the re-rendered form either.
+            field.data = ""
+            field.raw_data = [""]
             raise ValidationError(self.message)

@@ -4,21 +4,14 @@ from __future__ import annotations
 
 import html
 import re
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
-from pathlib import Path
 
 import flask
 import pytest
 from markupsafe import Markup
 
-# The project is not pip-installed into the venv; make the repository root importable under plain `pytest`.
-_ROOT = str(Path(__file__).resolve().parents[1])
-if _ROOT not in sys.path:
-    sys.path.insert(0, _ROOT)
-
-from po_meetings.markup import init_app, render_markdown  # noqa: E402
+from po_meetings.markup import init_app, render_markdown
 
 # The expected allowlist, written out independently of the module so that widening it fails here.
 EXPECTED_TAGS = {
