@@ -5,6 +5,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db, htmx
+from .personnummer import PersonnummerError
 
 MESSAGES = {
     400: ("Felaktig begäran", "Begäran kunde inte tolkas. Gå tillbaka och försök igen."),
@@ -36,6 +37,12 @@ def handle_csrf(error: CSRFError):
     )
 
 
+def handle_personnummer(error: PersonnummerError):
+    """Refuse text that reached the database guard with a personnummer; nothing is stored."""
+    db.session.rollback()
+    return render_error(400, error.message)
+
+
 def handle_http(error: HTTPException):
     """Render any HTTP error in Swedish."""
     status = error.code or 500
@@ -59,6 +66,7 @@ def handle_unexpected(error: Exception):
 def init_app(app) -> None:
     """Register the error handlers."""
     app.register_error_handler(CSRFError, handle_csrf)
+    app.register_error_handler(PersonnummerError, handle_personnummer)
     app.register_error_handler(HTTPException, handle_http)
     if not app.config.get("PROPAGATE_EXCEPTIONS") and not app.testing:
         app.register_error_handler(Exception, handle_unexpected)

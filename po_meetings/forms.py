@@ -54,6 +54,7 @@ def email_address() -> list:
         required("Fyll i e-postadressen."),
         Email(message="Skriv en giltig e-postadress, till exempel namn@kommun.se.", check_deliverability=False),
         max_length(254),
+        NoPersonnummer(),
     ]
 
 

@@ -150,3 +150,45 @@ def test_every_login_in_the_table_can_sign_in(client, auth, demo):
     for role, email in ROLE_LOGINS.items():
         assert auth.login(email).status_code == 303, role
         auth.logout()
+
+
+def test_text_that_slips_past_a_form_is_refused_at_the_database_not_with_a_500(app, database_url, demo):
+    from po_meetings.models import Group
+
+    from .conftest import AuthActions, CSRFClient
+
+    app = create_app(_test_config(database_url))  # a fresh app: routes can only be added before requests
+    app.test_client_class = CSRFClient
+    client = app.test_client()
+    auth = AuthActions(client)
+
+    @app.post("/_unguarded/<int:group_id>")
+    def _unguarded(group_id):
+        db.session.get(Group, group_id).mandate = "Klient 121212-1212"
+        db.session.commit()
+        return "stored"
+
+    PERMISSIONS["_unguarded"] = PERMISSIONS["groups.update_settings"]
+    try:
+        auth.login_as(permissions.CHAIR)
+        response = client.post(f"/_unguarded/{demo.group_id}")
+    finally:
+        del PERMISSIONS["_unguarded"]
+    assert response.status_code == 400
+    assert "personnummer" in response.text
+    assert "121212" not in response.text
+    with app.app_context():
+        assert db.session.get(Group, demo.group_id).mandate != "Klient 121212-1212"
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_an_email_address_with_a_personnummer_is_refused_beside_the_field(client, auth, demo):
+    auth.login_as(permissions.ADMIN)
+    response = client.post(
+        "/admin/users",
+        data={"name": "Test", "email": "191212121212@example.se", "password": "ett-bra-losenord"},
+    )
+    assert response.status_code == 422
+    assert "personnummer" in response.text
+    assert "191212121212" not in response.text

@@ -1,15 +1,16 @@
 """Forms for accounts, organisations and groups."""
 
 from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms.validators import InputRequired, NumberRange, ValidationError
 
 from ..auth.forms import new_password_validators
 from ..forms import BaseForm, email_field, free_text, options, required
-from ..groups.forms import GuardedForm, optional_id
+from ..groups.forms import optional_id
+from ..groups.services import parse_municipalities
 from ..models import ORGANISATION_KIND_LABELS
 
 
-class UserForm(GuardedForm):
+class UserForm(BaseForm):
     """An account's details."""
 
     name = StringField("Namn", validators=[required("Fyll i namnet."), *free_text(200)])
@@ -35,7 +36,7 @@ class PasswordResetForm(BaseForm):
     password = PasswordField("Nytt lösenord", validators=new_password_validators())
 
 
-class OrganisationForm(GuardedForm):
+class OrganisationForm(BaseForm):
     """An organisation and its kind."""
 
     name = StringField("Namn", validators=[required("Fyll i organisationens namn."), *free_text(200)])
@@ -46,7 +47,7 @@ class OrganisationForm(GuardedForm):
     )
 
 
-class GroupForm(GuardedForm):
+class GroupForm(BaseForm):
     """A group's name, municipalities and defaults."""
 
     name = StringField("Gruppens namn", validators=[required("Fyll i gruppens namn."), *free_text(200)])
@@ -66,6 +67,11 @@ class GroupForm(GuardedForm):
     is_confidential_by_default = BooleanField(
         "Det gruppen diskuterar är sekretessbelagt tills gruppen beslutar annat", default=True
     )
+
+    def validate_municipalities(self, field) -> None:
+        """Refuse a list of only commas and blanks here, so the message sits beside this field."""
+        if not parse_municipalities(field.data):
+            raise ValidationError("Ange minst en kommun.")
 
 
 class NewGroupForm(GroupForm):

@@ -182,7 +182,8 @@ def reset_password(id):
         db.session.commit()
         flash(f"{user.name} har fått ett nytt lösenord. Alla tidigare inloggningar är avslutade.", "success")
         return redirect(url_for("admin.edit_user", id=user.id), code=303)
-    form = UserForm(obj=user)
+    # formdata=None: the request holds the password form; an unchecked box would read as "not admin".
+    form = UserForm(formdata=None, obj=user)
     form.set_choices(services.organisations())
     return (
         render_template(
@@ -307,6 +308,15 @@ def create_group():
     return render_template("admin/group_form.html", form=form, group=None), 422
 
 
+def _stored_group_form(group) -> GroupForm:
+    """Return the group's form filled from the database, its municipalities one per line."""
+    # formdata=None: after a failed chair appointment the request holds only the chair's e-mail.
+    form = GroupForm(formdata=None, obj=group)
+    # Set after construction: obj= would win over a keyword and show the Municipality objects.
+    form.municipalities.data = "\n".join(group.municipality_names)
+    return form
+
+
 def _group_form_page(group, form, chair_form, status=200):
     """Render a group's edit page with both of its forms."""
     chair = next(
@@ -322,7 +332,7 @@ def _group_form_page(group, form, chair_form, status=200):
 def edit_group(id):
     """Show a group's name, municipalities and defaults for editing."""
     group = _get_or_404(Group, id)
-    form = GroupForm(obj=group, municipalities="\n".join(group.municipality_names))
+    form = _stored_group_form(group)
     return _group_form_page(group, form, AppointChairForm())
 
 
@@ -367,5 +377,5 @@ def appoint_chair(id):
                 db.session.commit()
                 flash(f"{user.name} är nu ordförande i {group.name}.", "success")
                 return redirect(url_for("admin.edit_group", id=group.id), code=303)
-    form = GroupForm(obj=group, municipalities="\n".join(group.municipality_names))
+    form = _stored_group_form(group)
     return _group_form_page(group, form, chair_form, 422)

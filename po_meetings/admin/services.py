@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 
 from ..auth.services import DomainError, find_user_by_email, hash_password, normalise_email, set_password
 from ..extensions import db
@@ -10,11 +10,18 @@ from ..models import Group, Organisation, OrganisationKind, User
 
 
 def users_page(query_text: str, page: int, per_page: int):
-    """Return one page of accounts, optionally matching a name or e-mail."""
-    query = select(User).order_by(User.name)
+    """Return one page of accounts, optionally matching a name or e-mail in any case."""
+    query = select(User).order_by(User.name, User.id)
     if query_text:
-        pattern = f"%{query_text.lower()}%"
-        query = query.where(or_(func.lower(User.name).like(pattern), User.email.like(pattern)))
+        # Matched in Python: SQL lower() leaves Å, Ä and Ö alone (SQLite, PostgreSQL's C locale)
+        # and LIKE would read % and _ as wildcards. Accounts are few; this reads three columns.
+        needle = query_text.casefold()
+        matching = [
+            user_id
+            for user_id, name, email in db.session.execute(select(User.id, User.name, User.email))
+            if needle in name.casefold() or needle in email.casefold()
+        ]
+        query = query.where(User.id.in_(matching))
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
@@ -103,10 +110,12 @@ def organisations() -> list[Organisation]:
 
 
 def _check_organisation_name(name: str, organisation: Organisation | None = None) -> None:
-    """Raise DomainError if another organisation has this name."""
-    clash = db.session.scalar(select(Organisation).where(func.lower(Organisation.name) == name.lower()))
-    if clash is not None and clash is not organisation:
-        raise DomainError("Det finns redan en organisation med det namnet.")
+    """Raise DomainError if another organisation has this name, in any case."""
+    # Compared in Python: SQL lower() leaves Å, Ä and Ö alone (SQLite, PostgreSQL's C locale).
+    wanted = name.strip().casefold()
+    for other_id, other_name in db.session.execute(select(Organisation.id, Organisation.name)):
+        if other_name.casefold() == wanted and (organisation is None or other_id != organisation.id):
+            raise DomainError("Det finns redan en organisation med det namnet.")
 
 
 def create_organisation(name: str, kind: OrganisationKind) -> Organisation:

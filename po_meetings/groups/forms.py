@@ -5,7 +5,6 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 
 from ..forms import BaseForm, email_field, free_text, options, required
 from ..models import ROLE_LABELS, Role
-from ..personnummer import contains_personnummer
 
 
 def optional_id(value):
@@ -13,20 +12,6 @@ def optional_id(value):
     if value in (None, "", "None"):
         return None
     return int(value)
-
-
-class GuardedForm(BaseForm):
-    """A form that never shows refused personnummer text again on the page with its errors."""
-
-    def validate(self, extra_validators=None) -> bool:
-        """Validate, then empty every field whose text holds a personnummer."""
-        valid = super().validate(extra_validators)
-        if not valid:
-            for field in self:
-                if isinstance(field.data, str) and contains_personnummer(field.data):
-                    field.data = ""
-                    field.raw_data = []
-        return valid
 
 
 ROLE_CHOICES = options((role.value, label) for role, label in ROLE_LABELS.items())
@@ -67,7 +52,7 @@ class NewMemberForm(MembershipForm):
     email = email_field("Personens e-postadress")
 
 
-class GroupSettingsForm(GuardedForm):
+class GroupSettingsForm(BaseForm):
     """The group's defaults for new meetings."""
 
     default_meeting_minutes = IntegerField(

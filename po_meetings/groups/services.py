@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..auth.services import DomainError
@@ -166,6 +166,8 @@ def update_member(
     _check_role_rules(
         membership.group, role, organisation, substitute_for, substitute_for_organisation, membership
     )
+    if role not in ORDINARY_ROLES:
+        _release_substitutes(membership)
     membership.role = role.value
     membership.organisation = organisation
     membership.substitute_for = substitute_for
@@ -175,13 +177,23 @@ def update_member(
 
 
 def end_member(membership: Membership) -> Membership:
-    """End a membership; it is kept for the record."""
+    """End a membership; it is kept for the record. Its substitutes go on for the organisation."""
     if not membership.is_active:
         raise DomainError("Medlemskapet är redan avslutat.")
     _keeps_a_chair(membership, None)
+    _release_substitutes(membership)
     membership.ended_at = utcnow()
     db.session.flush()
     return membership
+
+
+def _release_substitutes(membership: Membership) -> None:
+    """Let the substitutes of a member who leaves an ordinary seat stand in for the organisation."""
+    for substitute in substitutes_of(membership):
+        substitute.substitute_for = None
+        substitute.substitute_for_organisation = (
+            membership.organisation or substitute.organisation or substitute.user.organisation
+        )
 
 
 def substitutes_of(membership: Membership) -> list[Membership]:
@@ -218,10 +230,12 @@ def set_municipalities(group: Group, names: list[str]) -> None:
 
 
 def _check_group_name(name: str, group: Group | None = None) -> None:
-    """Raise DomainError if another group has this name."""
-    clash = db.session.scalar(select(Group).where(func.lower(Group.name) == name.lower()))
-    if clash is not None and clash is not group:
-        raise DomainError("Det finns redan en ledningsgrupp med det namnet.")
+    """Raise DomainError if another group has this name, in any case."""
+    # Compared in Python: SQL lower() leaves Å, Ä and Ö alone (SQLite, PostgreSQL's C locale).
+    wanted = name.strip().casefold()
+    for other_id, other_name in db.session.execute(select(Group.id, Group.name)):
+        if other_name.casefold() == wanted and (group is None or other_id != group.id):
+            raise DomainError("Det finns redan en ledningsgrupp med det namnet.")
 
 
 def create_group(
