@@ -28,19 +28,17 @@ ORGANISATIONS = [
     ("Norrsjö kommun, socialtjänsten", OrganisationKind.MUNICIPALITY),
 ]
 
-MANDATE = """\
-Ledningsgruppen leder och följer upp verksamheten med personligt ombud i Mellanå och Åsby.
-
-- Gruppen tar emot ombudens rapporter om **systemfel**, analyserar dem och tar med dem till
-  den egna organisationen. Det som inte kan lösas lokalt eskaleras.
-- Beslut fattas i konsensus. Går det inte, avgörs frågan med enkel majoritet och avvikande
-  meningar förs in i protokollet som reservation.
-- Gruppen har inget mandat att fatta beslut med ekonomiska konsekvenser för
-  huvudmännen: sådana frågor går tillbaka till respektive organisation.
-- Det gruppen diskuterar är sekretessbelagt tills gruppen beslutar annat.
-
-Gruppen träffas fyra gånger per termin, varav ett utvecklingsmöte per år.
-"""
+MANDATE = (
+    "Ledningsgruppen leder och följer upp verksamheten med personligt ombud i Mellanå och Åsby.\n\n"
+    "- Gruppen tar emot ombudens rapporter om **systemfel**, analyserar dem och tar med dem "
+    "till den egna organisationen. Det som inte kan lösas lokalt eskaleras.\n"
+    "- Beslut fattas i konsensus. Går det inte, avgörs frågan med enkel majoritet och avvikande "
+    "meningar förs in i protokollet som reservation.\n"
+    "- Gruppen har inget mandat att fatta beslut med ekonomiska konsekvenser för huvudmännen: "
+    "sådana frågor går tillbaka till respektive organisation.\n"
+    "- Det gruppen diskuterar är sekretessbelagt tills gruppen beslutar annat.\n\n"
+    "Gruppen träffas fyra gånger per termin, varav ett utvecklingsmöte per år.\n"
+)
 
 # (e-mail, name, title, organisation, role in Mellanå or None)
 PEOPLE = [

@@ -46,8 +46,14 @@ def format_long(value: date | datetime | None) -> str:
     return text
 
 
+def sentences(messages) -> str:
+    """Join messages as sentences, adding the full stop that WTForms' own messages lack."""
+    return " ".join(m if m.rstrip().endswith((".", "!", "?")) else f"{m}." for m in messages)
+
+
 def init_app(app) -> None:
-    """Register the date filters."""
+    """Register the date and text filters."""
+    app.add_template_filter(sentences, "sentences")
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(format_long, "long_date")

@@ -237,6 +237,7 @@ def test_chair_edits_member_inline_by_keyboard(demo, visitor):
 
     expect(row.locator("select")).to_have_count(0)
     expect(row.locator(".member__role")).to_contain_text("Adjungerad")
+    expect(row.get_by_role("link", name=re.compile(r"^Ändra"))).to_be_focused()  # focus stays in the row
     assert _still_same_page(page), "saving the inline form reloaded the page"
     problems += v.axe_problems("chair-members-saved")
     problems += v.console_problems("chair-members")

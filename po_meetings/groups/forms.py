@@ -20,7 +20,7 @@ ROLE_CHOICES = options((role.value, label) for role, label in ROLE_LABELS.items(
 class MembershipForm(BaseForm):
     """A member's role in the group and whom they represent or stand in for."""
 
-    role = SelectField("Roll", choices=ROLE_CHOICES, validators=[required("Välj en roll.")])
+    role = SelectField("Roll", choices=ROLE_CHOICES, default=Role.MEMBER.value, validators=[required("Välj en roll.")])
     organisation_id = SelectField("Organisation som personen representerar", coerce=optional_id)
     substitute_for_id = SelectField("Ersättare för ledamot", coerce=optional_id)
     substitute_for_organisation_id = SelectField("Ersättare för organisation", coerce=optional_id)

@@ -106,7 +106,7 @@ def create_member(group_id):
 def show_member(group_id, membership_id):
     """Show one member (the row of the member list for htmx)."""
     membership = _membership_or_404(membership_id)
-    return render("groups/member.html", "groups/_member.html", group=g.group, member=membership)
+    return render("groups/member.html", "groups/_member.html", group=g.group, member=membership, focus=True)
 
 
 @bp.get("/<int:group_id>/members/<int:membership_id>/edit")
@@ -133,7 +133,9 @@ def update_member(group_id, membership_id):
         else:
             db.session.commit()
             if wants_fragment():
-                return render("groups/member.html", "groups/_member.html", group=g.group, member=membership)
+                return render(
+                    "groups/member.html", "groups/_member.html", group=g.group, member=membership, focus=True
+                )
             flash(f"Uppgifterna för {membership.user.name} är sparade.", "success")
             return redirect(url_for("groups.members", group_id=g.group.id), code=303)
     # htmx 2 does not swap 4xx responses, so an inline form with errors comes back as 200.
