@@ -46,7 +46,7 @@ def create_admin_command(email: str, name: str, password: str) -> None:
     """Create a system administrator account (for a new production installation)."""
     from .admin.services import create_user
     from .auth.forms import PASSWORD_MIN
-    from .auth.services import DomainError
+    from .domain import DomainError
 
     if len(password) < PASSWORD_MIN:
         raise click.ClickException(f"Lösenordet ska ha minst {PASSWORD_MIN} tecken.")

@@ -59,7 +59,7 @@ def normalise_database_url(url: str) -> str:
     """Return a SQLAlchemy URL that uses psycopg 3 for PostgreSQL."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

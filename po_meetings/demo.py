@@ -44,14 +44,32 @@ MANDATE = (
 PEOPLE = [
     ("admin@demo.se", "Alva Admin", "Systemförvaltare", None, None),
     ("ordforande@demo.se", "Karin Lindqvist", "Socialchef", "Mellanå kommun, socialtjänsten", Role.CHAIR),
-    ("vice@demo.se", "Johan Berg", "Verksamhetschef vuxenpsykiatri", "Region Mellanland, psykiatrin", Role.VICE_CHAIR),
+    (
+        "vice@demo.se",
+        "Johan Berg",
+        "Verksamhetschef vuxenpsykiatri",
+        "Region Mellanland, psykiatrin",
+        Role.VICE_CHAIR,
+    ),
     ("ledamot@demo.se", "Fatima Hassan", "Sektionschef", "Arbetsförmedlingen", Role.MEMBER),
     ("ledamot.fk@demo.se", "Per Sandberg", "Enhetschef", "Försäkringskassan", Role.MEMBER),
     ("ledamot.vc@demo.se", "Eva Nyström", "Vårdcentralschef", "Region Mellanland, primärvården", Role.MEMBER),
-    ("ledamot.asby@demo.se", "Lars Holm", "Individ- och familjeomsorgschef", "Åsby kommun, socialtjänsten", Role.MEMBER),
+    (
+        "ledamot.asby@demo.se",
+        "Lars Holm",
+        "Individ- och familjeomsorgschef",
+        "Åsby kommun, socialtjänsten",
+        Role.MEMBER,
+    ),
     ("ledamot.rsmh@demo.se", "Maria Ek", "Ordförande RSMH Mellanå", "RSMH Mellanå", Role.MEMBER),
     ("ersattare@demo.se", "Sara Öberg", "Handläggare", "Försäkringskassan", Role.SUBSTITUTE),
-    ("adjungerad@demo.se", "Anders Wik", "Enhetschef socialpsykiatri", "Mellanå kommun, socialtjänsten", Role.CO_OPTED),
+    (
+        "adjungerad@demo.se",
+        "Anders Wik",
+        "Enhetschef socialpsykiatri",
+        "Mellanå kommun, socialtjänsten",
+        Role.CO_OPTED,
+    ),
     ("ombud@demo.se", "Lina Åkesson", "Personligt ombud", "Mellanå kommun, PO-verksamheten", Role.OMBUD),
     ("ombud2@demo.se", "Omar Khalil", "Personligt ombud", "Mellanå kommun, PO-verksamheten", Role.OMBUD),
     ("ordforande.norrsjo@demo.se", "Helena Strand", "Socialchef", "Norrsjö kommun, socialtjänsten", None),
@@ -78,9 +96,7 @@ def seed_demo() -> Group:
     """Create the demo organisations, accounts and groups; return the Mellanå group."""
     if db.session.scalar(select(Group).where(Group.name == GROUP_NAME)) is not None:
         raise RuntimeError("Demodata finns redan.")
-    organisations = {
-        name: admin_services.create_organisation(name, kind) for name, kind in ORGANISATIONS
-    }
+    organisations = {name: admin_services.create_organisation(name, kind) for name, kind in ORGANISATIONS}
     users: dict[str, User] = {}
     for email, name, title, organisation, _role in PEOPLE:
         users[email] = admin_services.create_user(
@@ -108,9 +124,7 @@ def seed_demo() -> Group:
             fk_member = membership
 
     # A second group, so that one person sits in two groups and another group's data exists.
-    other = group_services.create_group(
-        OTHER_GROUP_NAME, ["Norrsjö"], users["ordforande.norrsjo@demo.se"]
-    )
+    other = group_services.create_group(OTHER_GROUP_NAME, ["Norrsjö"], users["ordforande.norrsjo@demo.se"])
     group_services.add_member(other, users["vice@demo.se"], Role.MEMBER)
     db.session.flush()
     return group

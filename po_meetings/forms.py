@@ -52,7 +52,9 @@ def email_address() -> list:
     """Return the validators of an e-mail field."""
     return [
         required("Fyll i e-postadressen."),
-        Email(message="Skriv en giltig e-postadress, till exempel namn@kommun.se.", check_deliverability=False),
+        Email(
+            message="Skriv en giltig e-postadress, till exempel namn@kommun.se.", check_deliverability=False
+        ),
         max_length(254),
         NoPersonnummer(),
     ]

@@ -210,9 +210,7 @@ def demo(app):
         db.session.commit()
         other = db.session.scalar(select(Group).where(Group.name == demo_module.OTHER_GROUP_NAME))
         users = {u.email: u.id for u in db.session.scalars(select(User))}
-        memberships = {
-            (m.group_id, m.user.email): m.id for m in db.session.scalars(select(Membership))
-        }
+        memberships = {(m.group_id, m.user.email): m.id for m in db.session.scalars(select(Membership))}
         organisations = {o.name: o.id for o in db.session.scalars(select(Organisation))}
         return SimpleNamespace(
             group_id=group.id,

@@ -19,9 +19,17 @@ def url_args(endpoint: str, demo) -> dict:
         args["group_id"] = demo.group_id
     if endpoint in {"groups.show_member", "groups.edit_member", "groups.update_member", "groups.end_member"}:
         args["membership_id"] = demo.membership(SAMPLE_USER)
-    if endpoint.startswith("admin.") and endpoint.endswith(("_user", "_password")) and not endpoint.endswith(("new_user", "create_user")):
+    if (
+        endpoint.startswith("admin.")
+        and endpoint.endswith(("_user", "_password"))
+        and not endpoint.endswith(("new_user", "create_user"))
+    ):
         args["id"] = demo.users[SAMPLE_USER]
-    if endpoint.startswith("admin.") and endpoint.endswith("_organisation") and not endpoint.endswith(("new_organisation", "create_organisation")):
+    if (
+        endpoint.startswith("admin.")
+        and endpoint.endswith("_organisation")
+        and not endpoint.endswith(("new_organisation", "create_organisation"))
+    ):
         args["id"] = demo.organisations[SAMPLE_ORGANISATION]
     if endpoint in {"admin.edit_group", "admin.update_group", "admin.appoint_chair"}:
         args["id"] = demo.group_id
@@ -34,5 +42,7 @@ def endpoint_urls(app: Flask, demo) -> list[tuple[str, str, str]]:
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
             for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-                result.append((rule.endpoint, method, url_for(rule.endpoint, **url_args(rule.endpoint, demo))))
+                result.append(
+                    (rule.endpoint, method, url_for(rule.endpoint, **url_args(rule.endpoint, demo)))
+                )
     return sorted(result)

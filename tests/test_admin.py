@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from po_meetings import permissions
 from po_meetings.admin import services
-from po_meetings.auth.services import DomainError
 from po_meetings.demo import DEMO_PASSWORD, GROUP_NAME, MANDATE
+from po_meetings.domain import DomainError
 from po_meetings.extensions import db
 from po_meetings.models import AuditEvent, Group, Membership, Organisation, User
 from po_meetings.models.audit import REDACTED
@@ -188,7 +188,11 @@ def test_admin_creates_an_account_that_can_log_in(app, client, admin):
     [
         ({"email": "inte-en-adress"}, "Skriv en giltig e-postadress", 'value="inte-en-adress"'),
         ({"password": "kort-ord"}, "Lösenordet ska ha minst 10 tecken.", 'value="nils.nilsson@example.se"'),
-        ({"email": "LEDAMOT@Demo.se"}, "Det finns redan ett konto med den e-postadressen.", 'value="ledamot@demo.se"'),
+        (
+            {"email": "LEDAMOT@Demo.se"},
+            "Det finns redan ett konto med den e-postadressen.",
+            'value="ledamot@demo.se"',
+        ),
         ({"name": f"Nils {PERSONNUMMER}"}, DEFAULT_MESSAGE, 'value="nils.nilsson@example.se"'),
     ],
     ids=["bad-email", "short-password", "duplicate-email", "personnummer-in-name"],
@@ -317,7 +321,9 @@ def test_admin_cannot_disable_their_own_account(app, client, admin):
 
 def test_reset_password_ends_sessions_and_replaces_the_old_password(app, client, admin):
     maria = login_client(app, SAMPLE)
-    response = client.post(f"/admin/users/{admin.users[SAMPLE]}/password", data={"password": "ett-nytt-losenord"})
+    response = client.post(
+        f"/admin/users/{admin.users[SAMPLE]}/password", data={"password": "ett-nytt-losenord"}
+    )
     assert "Maria Ek har fått ett nytt lösenord." in follow(client, response)
 
     assert maria.get("/").status_code == 302
@@ -424,7 +430,9 @@ def test_admin_edits_a_group_without_touching_its_mandate(app, client, admin):
         assert group.mandate == MANDATE.strip()
 
 
-@pytest.mark.parametrize(("minutes", "message"), [("0", "mellan 15 och 600"), ("abc", "Inte ett giltigt heltal")])
+@pytest.mark.parametrize(
+    ("minutes", "message"), [("0", "mellan 15 och 600"), ("abc", "Inte ett giltigt heltal")]
+)
 def test_edit_group_refuses_a_bad_meeting_length(app, client, admin, minutes, message):
     response = client.post(
         f"/admin/groups/{admin.group_id}",
@@ -453,7 +461,9 @@ def test_appointing_a_chair_moves_the_old_chair_to_ledamot(app, client, admin):
         ("ordforande@demo.se", "Karin Lindqvist är redan ordförande."),
     ],
 )
-def test_appointing_a_chair_is_refused_for_an_unknown_account_or_the_current_chair(app, client, admin, email, message):
+def test_appointing_a_chair_is_refused_for_an_unknown_account_or_the_current_chair(
+    app, client, admin, email, message
+):
     response = client.post(f"/admin/groups/{admin.group_id}/chair", data={"email": email})
     assert response.status_code == 422
     error = re.search(r'id="email-error">(.*?)</p>', response.text)
@@ -638,4 +648,3 @@ def test_services_organisation_names_are_unique_in_any_case(app_ctx, demo):
         services.create_organisation("ÅSBY KOMMUN, SOCIALTJÄNSTEN", "municipality")
     rsmh = db.session.get(Organisation, demo.organisations["RSMH Mellanå"])
     assert services.update_organisation(rsmh, " RSMH Mellanå ", "other").name == "RSMH Mellanå"
-

@@ -92,11 +92,14 @@ def test_repeated_failures_are_throttled_with_429_and_then_allowed_again(app, cl
     assert int(throttled.headers["Retry-After"]) > 0
     assert "För många" in throttled.text
     # Another account from another address is not affected.
-    assert client.post(
-        "/login",
-        data={"email": "vice@demo.se", "password": DEMO_PASSWORD},
-        environ_base={"REMOTE_ADDR": "10.1.2.3"},
-    ).status_code == 303
+    assert (
+        client.post(
+            "/login",
+            data={"email": "vice@demo.se", "password": DEMO_PASSWORD},
+            environ_base={"REMOTE_ADDR": "10.1.2.3"},
+        ).status_code
+        == 303
+    )
     auth.logout()
     # No permanent lockout: once the failures are older than the window, login works.
     with app.app_context():
@@ -192,9 +195,26 @@ def test_changing_the_password_ends_other_sessions_but_not_this_one(app, client,
 def test_password_change_errors_are_shown_in_swedish(client, auth, demo):
     auth.login("ledamot@demo.se")
     cases = [
-        ({"current_password": "fel", "new_password": "ett nytt långt lösenord", "confirm_password": "ett nytt långt lösenord"}, "Nuvarande lösenord stämmer inte."),
-        ({"current_password": DEMO_PASSWORD, "new_password": "kort", "confirm_password": "kort"}, "minst 10 tecken"),
-        ({"current_password": DEMO_PASSWORD, "new_password": "ett nytt långt lösenord", "confirm_password": "något annat"}, "Lösenorden stämmer inte överens."),
+        (
+            {
+                "current_password": "fel",
+                "new_password": "ett nytt långt lösenord",
+                "confirm_password": "ett nytt långt lösenord",
+            },
+            "Nuvarande lösenord stämmer inte.",
+        ),
+        (
+            {"current_password": DEMO_PASSWORD, "new_password": "kort", "confirm_password": "kort"},
+            "minst 10 tecken",
+        ),
+        (
+            {
+                "current_password": DEMO_PASSWORD,
+                "new_password": "ett nytt långt lösenord",
+                "confirm_password": "något annat",
+            },
+            "Lösenorden stämmer inte överens.",
+        ),
     ]
     for data, message in cases:
         response = client.post("/account/password", data=data)

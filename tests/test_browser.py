@@ -49,7 +49,9 @@ def browser():
     """Launch one headless Chromium for the module; fail (never skip) if it is missing."""
     executable = shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(executable).exists():
-        pytest.fail("Chromium is not installed: run `apt-get install -y chromium` (never `playwright install`).")
+        pytest.fail(
+            "Chromium is not installed: run `apt-get install -y chromium` (never `playwright install`)."
+        )
     playwright = sync_playwright().start()
     try:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
@@ -113,7 +115,9 @@ class Visitor:
         problems = []
         for violation in results.response["violations"]:
             targets = "; ".join(" ".join(node["target"]) for node in violation["nodes"])
-            problems.append(f"{label}: axe {violation['id']} ({violation['impact']}): {violation['help']} -> {targets}")
+            problems.append(
+                f"{label}: axe {violation['id']} ({violation['impact']}): {violation['help']} -> {targets}"
+            )
         return problems
 
     def console_problems(self, label: str) -> list[str]:
@@ -309,7 +313,5 @@ def test_password_form_shows_errors_beside_fields(visitor):
     problems = v.axe_problems("member-account-errors")
     v.screenshot("member-auth.change_password-errors")
     # Chromium logs the 422 document itself as "Failed to load resource"; that is expected.
-    problems += [
-        p for p in v.console_problems("member-account-errors") if "status of 422" not in p
-    ]
+    problems += [p for p in v.console_problems("member-account-errors") if "status of 422" not in p]
     assert not problems, "\n".join(problems)

@@ -35,7 +35,9 @@ def test_development_mode_allows_the_default_key(tmp_sqlite_url):
     assert app.config["SESSION_COOKIE_SECURE"] is False
 
 
-def test_environment_variables_override_defaults_and_the_test_dict_overrides_them(monkeypatch, tmp_sqlite_url):
+def test_environment_variables_override_defaults_and_the_test_dict_overrides_them(
+    monkeypatch, tmp_sqlite_url
+):
     monkeypatch.setenv("PO_MEETINGS_PRODUCTION", "false")
     monkeypatch.setenv("PO_MEETINGS_IDLE_TIMEOUT_MINUTES", "45")
     monkeypatch.setenv("PO_MEETINGS_PAGE_SIZE", "20")
@@ -83,7 +85,7 @@ def test_trusted_proxies_give_the_client_address(tmp_sqlite_url):
         seen["addr"] = request.remote_addr
         return ""
 
-    from po_meetings.permissions import PERMISSIONS, EVERYONE
+    from po_meetings.permissions import EVERYONE, PERMISSIONS
 
     PERMISSIONS["_probe"] = EVERYONE
     try:

@@ -35,7 +35,10 @@ def test_every_text_field_has_the_guard(app):
             for field in form:
                 if isinstance(field, (EmailField, PasswordField, SearchField)):
                     continue  # addresses and secrets are not free text
-                if isinstance(field, (StringField, TextAreaField)) and field.type in {"StringField", "TextAreaField"}:
+                if isinstance(field, (StringField, TextAreaField)) and field.type in {
+                    "StringField",
+                    "TextAreaField",
+                }:
                     if not any(isinstance(v, NoPersonnummer) for v in field.validators):
                         unguarded.append(f"{form_class.__name__}.{field.name}")
     assert unguarded == [], f"add NoPersonnummer (po_meetings.forms.free_text) to: {unguarded}"

@@ -74,7 +74,9 @@ def members_sections(html: str) -> tuple[str, str]:
     return current, ended
 
 
-def membership_form(role: str, organisation_id: int | str = "", substitute_for_id: int | str = "", **extra) -> dict:
+def membership_form(
+    role: str, organisation_id: int | str = "", substitute_for_id: int | str = "", **extra
+) -> dict:
     """Return the fields of a membership form as a browser posts them."""
     return {
         "role": role,
@@ -181,7 +183,9 @@ def test_chair_chooses_the_organisation_a_new_member_represents(app, client, aut
     auth.login_as(permissions.CHAIR)
     response = client.post(
         f"/groups/{demo.group_id}/members",
-        data=membership_form("co_opted", demo.organisations["RSMH Mellanå"], email="ordforande.norrsjo@demo.se"),
+        data=membership_form(
+            "co_opted", demo.organisations["RSMH Mellanå"], email="ordforande.norrsjo@demo.se"
+        ),
     )
     assert response.status_code == 303
     added = active_membership_in(app, demo.group_id, "ordforande.norrsjo@demo.se")
@@ -206,7 +210,9 @@ def test_unknown_email_gives_a_message_beside_the_field_and_keeps_the_typed_valu
     before = count_memberships(app)
     response = client.post(
         f"/groups/{demo.group_id}/members",
-        data=membership_form("co_opted", demo.organisations["Försäkringskassan"], email="okand.person@example.se"),
+        data=membership_form(
+            "co_opted", demo.organisations["Försäkringskassan"], email="okand.person@example.se"
+        ),
     )
     assert response.status_code == 422
     error = re.search(r'<p class="field__error" id="email-error">(.*?)</p>', response.text)
@@ -251,7 +257,8 @@ def test_substitute_without_whom_they_stand_in_for_is_refused(app, client, auth,
     auth.login_as(permissions.CHAIR)
     before = count_memberships(app)
     response = client.post(
-        f"/groups/{demo.group_id}/members", data=membership_form("substitute", email="ordforande.norrsjo@demo.se")
+        f"/groups/{demo.group_id}/members",
+        data=membership_form("substitute", email="ordforande.norrsjo@demo.se"),
     )
     assert response.status_code == 422
     assert "Ange vilken ledamot eller organisation ersättaren går in för." in response.text
@@ -521,7 +528,9 @@ def test_chair_saves_meeting_length_and_mandate(app, client, auth, demo):
         ("abc", "Inte ett giltigt heltal"),
     ],
 )
-def test_out_of_range_meeting_length_is_refused_and_nothing_changes(app, client, auth, demo, minutes, message):
+def test_out_of_range_meeting_length_is_refused_and_nothing_changes(
+    app, client, auth, demo, minutes, message
+):
     auth.login_as(permissions.CHAIR)
     response = client.post(
         f"/groups/{demo.group_id}/settings",
@@ -567,7 +576,9 @@ def _change_fatima_to_co_opted(client, demo) -> int:
 def test_audit_lists_a_role_change_with_old_and_new_values_and_the_actor(client, auth, demo):
     auth.login_as(permissions.CHAIR)
     fatima = _change_fatima_to_co_opted(client, demo)
-    response = client.get(f"/groups/{demo.group_id}/audit?object_type=membership&object_id={fatima}", headers=HTMX)
+    response = client.get(
+        f"/groups/{demo.group_id}/audit?object_type=membership&object_id={fatima}", headers=HTMX
+    )
     assert response.status_code == 200
     change = row_with(response.text, "member → co_opted")
     assert "Karin Lindqvist" in change
@@ -591,7 +602,11 @@ def test_audit_shows_a_mandate_change_without_its_content(client, auth, demo):
     auth.login_as(permissions.CHAIR)
     client.post(
         f"/groups/{demo.group_id}/settings",
-        data={"default_meeting_minutes": "120", "is_confidential_by_default": "y", "mandate": "Hemligt uppdrag XYZ."},
+        data={
+            "default_meeting_minutes": "120",
+            "is_confidential_by_default": "y",
+            "mandate": "Hemligt uppdrag XYZ.",
+        },
     )
     response = client.get(f"/groups/{demo.group_id}/audit?object_type=po_group&object_id={demo.group_id}")
     assert response.status_code == 200

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from po_meetings.admin import services as admin_services
-from po_meetings.auth.services import DomainError
 from po_meetings.demo import GROUP_NAME
+from po_meetings.domain import DomainError
 from po_meetings.extensions import db
 from po_meetings.groups import services
 from po_meetings.models import AuditEvent, Group, Membership, Organisation, Role, User
@@ -51,14 +51,14 @@ def chairs(group_: Group) -> list[str]:
 # -- one chair, one vice chair --------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("role", "holder"), [(Role.CHAIR, "Karin Lindqvist"), (Role.VICE_CHAIR, "Johan Berg")])
+@pytest.mark.parametrize(
+    ("role", "holder"), [(Role.CHAIR, "Karin Lindqvist"), (Role.VICE_CHAIR, "Johan Berg")]
+)
 def test_a_group_has_at_most_one_chair_and_one_vice_chair(app_ctx, demo, role, holder):
     with pytest.raises(DomainError, match=f"Gruppen har redan en .*\\({holder}\\)"):
         services.add_member(group(demo), outsider(), role)
     with pytest.raises(DomainError, match="Gruppen har redan"):
-        services.update_member(
-            membership(demo, "ledamot@demo.se"), role, organisation("Arbetsförmedlingen")
-        )
+        services.update_member(membership(demo, "ledamot@demo.se"), role, organisation("Arbetsförmedlingen"))
 
 
 def test_the_holder_of_a_single_role_may_keep_it_when_their_other_values_change(app_ctx, demo):
@@ -107,7 +107,10 @@ def test_a_substitute_stands_in_for_a_member_or_an_organisation_not_both(app_ctx
 
 def test_a_substitute_can_stand_in_for_an_organisation(app_ctx, demo):
     added = services.add_member(
-        group(demo), outsider(), Role.SUBSTITUTE, substitute_for_organisation=organisation("Arbetsförmedlingen")
+        group(demo),
+        outsider(),
+        Role.SUBSTITUTE,
+        substitute_for_organisation=organisation("Arbetsförmedlingen"),
     )
     assert added.stands_in_for == "Arbetsförmedlingen"
 
@@ -348,7 +351,6 @@ def test_audit_page_holds_only_the_groups_own_rows(app_ctx, demo):
 
 def test_ending_a_member_moves_their_substitute_to_the_organisation(app_ctx, demo):
 
-
     member = db.session.get(Membership, demo.membership("ledamot.fk@demo.se"))
     substitute = db.session.get(Membership, demo.membership("ersattare@demo.se"))
     assert substitute.substitute_for is member
@@ -360,7 +362,6 @@ def test_ending_a_member_moves_their_substitute_to_the_organisation(app_ctx, dem
 
 
 def test_a_member_who_becomes_co_opted_no_longer_has_a_substitute(app_ctx, demo):
-
 
     member = db.session.get(Membership, demo.membership("ledamot.fk@demo.se"))
     substitute = db.session.get(Membership, demo.membership("ersattare@demo.se"))

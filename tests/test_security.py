@@ -78,7 +78,12 @@ def test_htmx_sends_the_token_in_a_header(client, auth, demo):
     membership = demo.membership("ledamot.rsmh@demo.se")
     response = client.post(
         f"/groups/{demo.group_id}/members/{membership}",
-        data={"role": "member", "organisation_id": "", "substitute_for_id": "", "substitute_for_organisation_id": ""},
+        data={
+            "role": "member",
+            "organisation_id": "",
+            "substitute_for_id": "",
+            "substitute_for_organisation_id": "",
+        },
         headers={"HX-Request": "true", "X-CSRFToken": token},
         csrf=False,
     )
@@ -142,7 +147,7 @@ def test_markdown_in_group_content_is_sanitised(client, auth, demo):
     page = client.get(f"/groups/{demo.group_id}").text
     assert "<script>alert" not in page
     assert "javascript:alert" not in page
-    assert '<div hx-get' not in page  # the attribute survives only as escaped text
+    assert "<div hx-get" not in page  # the attribute survives only as escaped text
     assert "&lt;script&gt;" in page  # shown as text, not run
 
 

@@ -21,7 +21,9 @@ class UserForm(BaseForm):
 
     def set_choices(self, organisations) -> None:
         """Fill the organisation select."""
-        self.organisation_id.choices = options([(None, "– Ingen –")] + [(o.id, o.name) for o in organisations])
+        self.organisation_id.choices = options(
+            [(None, "– Ingen –")] + [(o.id, o.name) for o in organisations]
+        )
 
 
 class NewUserForm(UserForm):

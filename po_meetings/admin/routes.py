@@ -1,11 +1,12 @@
 """Routes for the system administrator."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from ..auth.services import DomainError, find_user_by_email
+from ..auth.services import find_user_by_email
+from ..domain import DomainError, commit_or_error, get_or_404
 from ..extensions import db
 from ..groups import services as group_services
 from ..models import Group, Membership, Organisation, Role, User
@@ -19,14 +20,6 @@ from .forms import (
     PasswordResetForm,
     UserForm,
 )
-
-
-def _get_or_404(model, object_id):
-    """Return an object by id or answer 404."""
-    obj = db.session.get(model, object_id)
-    if obj is None:
-        abort(404)
-    return obj
 
 
 def _organisation(organisation_id):
@@ -73,20 +66,17 @@ def create_user():
     form = NewUserForm()
     form.set_choices(services.organisations())
     if form.validate():
-        try:
-            user = services.create_user(
-                form.email.data,
-                form.name.data,
-                form.password.data,
-                form.title.data,
-                _organisation(form.organisation_id.data),
-                form.is_admin.data,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form.email.errors.append(str(error))
-        else:
-            db.session.commit()
+        user = commit_or_error(
+            form.email,
+            services.create_user,
+            form.email.data,
+            form.name.data,
+            form.password.data,
+            form.title.data,
+            _organisation(form.organisation_id.data),
+            form.is_admin.data,
+        )
+        if user is not None:
             flash(f"Kontot för {user.name} är skapat.", "success")
             return redirect(url_for("admin.users"), code=303)
     return render_template("admin/user_form.html", form=form, user=None), 422
@@ -95,11 +85,15 @@ def create_user():
 @bp.get("/users/<int:id>/edit")
 def edit_user(id):
     """Show an account's details for editing."""
-    user = _get_or_404(User, id)
+    user = get_or_404(User, id)
     form = UserForm(obj=user)
     form.set_choices(services.organisations())
     return render_template(
-        "admin/user_form.html", form=form, user=user, password_form=PasswordResetForm(), memberships=_memberships_of(user)
+        "admin/user_form.html",
+        form=form,
+        user=user,
+        password_form=PasswordResetForm(),
+        memberships=_memberships_of(user),
     )
 
 
@@ -115,30 +109,31 @@ def _memberships_of(user: User) -> list[Membership]:
 @bp.post("/users/<int:id>")
 def update_user(id):
     """Save an account's details."""
-    user = _get_or_404(User, id)
+    user = get_or_404(User, id)
     form = UserForm()
     form.set_choices(services.organisations())
     if form.validate():
-        try:
-            services.update_user(
-                user,
-                current_user,
-                form.email.data,
-                form.name.data,
-                form.title.data,
-                _organisation(form.organisation_id.data),
-                form.is_admin.data,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form.email.errors.append(str(error))
-        else:
-            db.session.commit()
+        result = commit_or_error(
+            form.email,
+            services.update_user,
+            user,
+            current_user,
+            form.email.data,
+            form.name.data,
+            form.title.data,
+            _organisation(form.organisation_id.data),
+            form.is_admin.data,
+        )
+        if result is not None:
             flash(f"Kontot för {user.name} är sparat.", "success")
             return redirect(url_for("admin.users"), code=303)
     return (
         render_template(
-            "admin/user_form.html", form=form, user=user, password_form=PasswordResetForm(), memberships=_memberships_of(user)
+            "admin/user_form.html",
+            form=form,
+            user=user,
+            password_form=PasswordResetForm(),
+            memberships=_memberships_of(user),
         ),
         422,
     )
@@ -146,7 +141,7 @@ def update_user(id):
 
 def _account_action(id, action, message):
     """Run an action on an account and return to its page with a message."""
-    user = _get_or_404(User, id)
+    user = get_or_404(User, id)
     try:
         action(user)
     except DomainError as error:
@@ -175,7 +170,7 @@ def enable_user(id):
 @bp.post("/users/<int:id>/password")
 def reset_password(id):
     """Set a new password for an account."""
-    user = _get_or_404(User, id)
+    user = get_or_404(User, id)
     password_form = PasswordResetForm()
     if password_form.validate():
         services.reset_password(user, password_form.password.data)
@@ -187,7 +182,11 @@ def reset_password(id):
     form.set_choices(services.organisations())
     return (
         render_template(
-            "admin/user_form.html", form=form, user=user, password_form=password_form, memberships=_memberships_of(user)
+            "admin/user_form.html",
+            form=form,
+            user=user,
+            password_form=password_form,
+            memberships=_memberships_of(user),
         ),
         422,
     )
@@ -213,13 +212,10 @@ def create_organisation():
     """Create an organisation."""
     form = OrganisationForm()
     if form.validate():
-        try:
-            organisation = services.create_organisation(form.name.data, form.kind.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.name.errors.append(str(error))
-        else:
-            db.session.commit()
+        organisation = commit_or_error(
+            form.name, services.create_organisation, form.name.data, form.kind.data
+        )
+        if organisation is not None:
             flash(f"Organisationen {organisation.name} är skapad.", "success")
             return redirect(url_for("admin.organisations"), code=303)
     return render_template("admin/organisation_form.html", form=form, organisation=None), 422
@@ -228,7 +224,7 @@ def create_organisation():
 @bp.get("/organisations/<int:id>/edit")
 def edit_organisation(id):
     """Show an organisation for editing."""
-    organisation = _get_or_404(Organisation, id)
+    organisation = get_or_404(Organisation, id)
     return render_template(
         "admin/organisation_form.html", form=OrganisationForm(obj=organisation), organisation=organisation
     )
@@ -237,16 +233,13 @@ def edit_organisation(id):
 @bp.post("/organisations/<int:id>")
 def update_organisation(id):
     """Save an organisation."""
-    organisation = _get_or_404(Organisation, id)
+    organisation = get_or_404(Organisation, id)
     form = OrganisationForm()
     if form.validate():
-        try:
-            services.update_organisation(organisation, form.name.data, form.kind.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.name.errors.append(str(error))
-        else:
-            db.session.commit()
+        result = commit_or_error(
+            form.name, services.update_organisation, organisation, form.name.data, form.kind.data
+        )
+        if result is not None:
             flash(f"Organisationen {organisation.name} är sparad.", "success")
             return redirect(url_for("admin.organisations"), code=303)
     return render_template("admin/organisation_form.html", form=form, organisation=organisation), 422
@@ -290,19 +283,16 @@ def create_group():
     if form.validate():
         chair = _chair_lookup(form.chair_email)
         if chair is not None:
-            try:
-                group = group_services.create_group(
-                    form.name.data.strip(),
-                    group_services.parse_municipalities(form.municipalities.data),
-                    chair,
-                    default_meeting_minutes=form.default_meeting_minutes.data,
-                    is_confidential_by_default=form.is_confidential_by_default.data,
-                )
-            except DomainError as error:
-                db.session.rollback()
-                form.name.errors.append(str(error))
-            else:
-                db.session.commit()
+            group = commit_or_error(
+                form.name,
+                group_services.create_group,
+                form.name.data.strip(),
+                group_services.parse_municipalities(form.municipalities.data),
+                chair,
+                default_meeting_minutes=form.default_meeting_minutes.data,
+                is_confidential_by_default=form.is_confidential_by_default.data,
+            )
+            if group is not None:
                 flash(f"Ledningsgruppen {group.name} är skapad med {chair.name} som ordförande.", "success")
                 return redirect(url_for("admin.groups"), code=303)
     return render_template("admin/group_form.html", form=form, group=None), 422
@@ -319,9 +309,7 @@ def _stored_group_form(group) -> GroupForm:
 
 def _group_form_page(group, form, chair_form, status=200):
     """Render a group's edit page with both of its forms."""
-    chair = next(
-        (m for m in group.memberships if m.role == Role.CHAIR.value and m.ended_at is None), None
-    )
+    chair = next((m for m in group.memberships if m.role == Role.CHAIR.value and m.ended_at is None), None)
     return (
         render_template("admin/group_form.html", form=form, group=group, chair_form=chair_form, chair=chair),
         status,
@@ -331,7 +319,7 @@ def _group_form_page(group, form, chair_form, status=200):
 @bp.get("/groups/<int:id>/edit")
 def edit_group(id):
     """Show a group's name, municipalities and defaults for editing."""
-    group = _get_or_404(Group, id)
+    group = get_or_404(Group, id)
     form = _stored_group_form(group)
     return _group_form_page(group, form, AppointChairForm())
 
@@ -339,22 +327,19 @@ def edit_group(id):
 @bp.post("/groups/<int:id>")
 def update_group(id):
     """Save a group's name, municipalities and defaults."""
-    group = _get_or_404(Group, id)
+    group = get_or_404(Group, id)
     form = GroupForm()
     if form.validate():
-        try:
-            group_services.update_group(
-                group,
-                form.name.data.strip(),
-                group_services.parse_municipalities(form.municipalities.data),
-                form.default_meeting_minutes.data,
-                form.is_confidential_by_default.data,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form.name.errors.append(str(error))
-        else:
-            db.session.commit()
+        result = commit_or_error(
+            form.name,
+            group_services.update_group,
+            group,
+            form.name.data.strip(),
+            group_services.parse_municipalities(form.municipalities.data),
+            form.default_meeting_minutes.data,
+            form.is_confidential_by_default.data,
+        )
+        if result is not None:
             flash(f"Ledningsgruppen {group.name} är sparad.", "success")
             return redirect(url_for("admin.groups"), code=303)
     return _group_form_page(group, form, AppointChairForm(), 422)
@@ -363,18 +348,13 @@ def update_group(id):
 @bp.post("/groups/<int:id>/chair")
 def appoint_chair(id):
     """Appoint a new chair; the previous chair stays as an ordinary member."""
-    group = _get_or_404(Group, id)
+    group = get_or_404(Group, id)
     chair_form = AppointChairForm()
     if chair_form.validate():
         user = _chair_lookup(chair_form.email)
         if user is not None:
-            try:
-                group_services.appoint_chair(group, user)
-            except DomainError as error:
-                db.session.rollback()
-                chair_form.email.errors.append(str(error))
-            else:
-                db.session.commit()
+            result = commit_or_error(chair_form.email, group_services.appoint_chair, group, user)
+            if result is not None:
                 flash(f"{user.name} är nu ordförande i {group.name}.", "success")
                 return redirect(url_for("admin.edit_group", id=group.id), code=303)
     form = _stored_group_form(group)

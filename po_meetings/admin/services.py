@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from ..auth.services import DomainError, find_user_by_email, hash_password, normalise_email, set_password
+from ..auth.services import find_user_by_email, hash_password, normalise_email, set_password
+from ..domain import DomainError
 from ..extensions import db
 from ..models import Group, Organisation, OrganisationKind, User
 

@@ -26,7 +26,9 @@ class LoginForm(BaseForm):
 class ChangePasswordForm(BaseForm):
     """Change one's own password."""
 
-    current_password = PasswordField("Nuvarande lösenord", validators=[required("Fyll i ditt nuvarande lösenord.")])
+    current_password = PasswordField(
+        "Nuvarande lösenord", validators=[required("Fyll i ditt nuvarande lösenord.")]
+    )
     new_password = PasswordField("Nytt lösenord", validators=new_password_validators())
     confirm_password = PasswordField(
         "Upprepa det nya lösenordet",

@@ -11,12 +11,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy import delete, func, or_, select
 
+from ..domain import DomainError
 from ..extensions import db
 from ..models import LoginFailure, User, utcnow
-
-
-class DomainError(ValueError):
-    """A rule of the domain was broken; the message is Swedish and meant for the user."""
 
 
 @lru_cache(maxsize=4)
@@ -28,9 +25,7 @@ def _hasher_for(time_cost: int, memory_cost: int, parallelism: int) -> PasswordH
 def hasher() -> PasswordHasher:
     """Return the configured argon2id hasher."""
     config = current_app.config
-    return _hasher_for(
-        config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_COST"], config["ARGON2_PARALLELISM"]
-    )
+    return _hasher_for(config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_COST"], config["ARGON2_PARALLELISM"])
 
 
 def hash_password(password: str) -> str:

@@ -20,7 +20,9 @@ ROLE_CHOICES = options((role.value, label) for role, label in ROLE_LABELS.items(
 class MembershipForm(BaseForm):
     """A member's role in the group and whom they represent or stand in for."""
 
-    role = SelectField("Roll", choices=ROLE_CHOICES, default=Role.MEMBER.value, validators=[required("Välj en roll.")])
+    role = SelectField(
+        "Roll", choices=ROLE_CHOICES, default=Role.MEMBER.value, validators=[required("Välj en roll.")]
+    )
     organisation_id = SelectField("Organisation som personen representerar", coerce=optional_id)
     substitute_for_id = SelectField("Ersättare för ledamot", coerce=optional_id)
     substitute_for_organisation_id = SelectField("Ersättare för organisation", coerce=optional_id)
@@ -63,7 +65,9 @@ class GroupSettingsForm(BaseForm):
             NumberRange(min=15, max=600, message="Ange en längd mellan 15 och 600 minuter."),
         ],
     )
-    is_confidential_by_default = BooleanField("Det gruppen diskuterar är sekretessbelagt tills gruppen beslutar annat")
+    is_confidential_by_default = BooleanField(
+        "Det gruppen diskuterar är sekretessbelagt tills gruppen beslutar annat"
+    )
     mandate = TextAreaField("Gruppens uppdrag och arbetsformer", validators=free_text(20_000))
 
 
@@ -74,4 +78,8 @@ class AuditFilterForm(BaseForm):
         csrf = False
 
     object_type = SelectField("Typ av objekt", choices=[], validate_choice=False)
-    object_id = IntegerField("Objektets id", validators=[Optional(), NumberRange(min=1, message="Ange ett id större än noll.")], default=None)
+    object_id = IntegerField(
+        "Objektets id",
+        validators=[Optional(), NumberRange(min=1, message="Ange ett id större än noll.")],
+        default=None,
+    )

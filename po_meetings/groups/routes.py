@@ -3,7 +3,8 @@
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from ..auth.services import DomainError, find_user_by_email
+from ..auth.services import find_user_by_email
+from ..domain import DomainError, commit_or_error
 from ..extensions import db
 from ..forms import options
 from ..htmx import render, wants_fragment
@@ -90,13 +91,10 @@ def create_member(group_id):
                 "Det finns inget konto med den e-postadressen. Be systemadministratören skapa kontot först."
             )
         else:
-            try:
-                membership = services.add_member(g.group, user, **_membership_values(form))
-            except DomainError as error:
-                db.session.rollback()
-                form.role.errors.append(str(error))
-            else:
-                db.session.commit()
+            membership = commit_or_error(
+                form.role, services.add_member, g.group, user, **_membership_values(form)
+            )
+            if membership is not None:
                 flash(f"{membership.user.name} är nu {membership.role_label.lower()} i gruppen.", "success")
                 return redirect(url_for("groups.members", group_id=g.group.id), code=303)
     return render_template("groups/new_member.html", group=g.group, form=form), 422
@@ -116,7 +114,9 @@ def edit_member(group_id, membership_id):
     if not membership.is_active:
         abort(404)
     form = _membership_form(MembershipForm, membership)
-    return render("groups/edit_member.html", "groups/_member_form.html", group=g.group, member=membership, form=form)
+    return render(
+        "groups/edit_member.html", "groups/_member_form.html", group=g.group, member=membership, form=form
+    )
 
 
 @bp.post("/<int:group_id>/members/<int:membership_id>")
@@ -124,24 +124,24 @@ def update_member(group_id, membership_id):
     """Change a member's role, organisation or whom they stand in for."""
     membership = _membership_or_404(membership_id)
     form = _membership_form(MembershipForm, membership)
-    if form.validate():
-        try:
-            services.update_member(membership, **_membership_values(form))
-        except DomainError as error:
-            db.session.rollback()
-            form.role.errors.append(str(error))
-        else:
-            db.session.commit()
-            if wants_fragment():
-                return render(
-                    "groups/member.html", "groups/_member.html", group=g.group, member=membership, focus=True
-                )
-            flash(f"Uppgifterna för {membership.user.name} är sparade.", "success")
-            return redirect(url_for("groups.members", group_id=g.group.id), code=303)
+    if form.validate() and commit_or_error(
+        form.role, services.update_member, membership, **_membership_values(form)
+    ):
+        if wants_fragment():
+            return render(
+                "groups/member.html", "groups/_member.html", group=g.group, member=membership, focus=True
+            )
+        flash(f"Uppgifterna för {membership.user.name} är sparade.", "success")
+        return redirect(url_for("groups.members", group_id=g.group.id), code=303)
     # htmx 2 does not swap 4xx responses, so an inline form with errors comes back as 200.
     status = 200 if wants_fragment() else 422
     return render(
-        "groups/edit_member.html", "groups/_member_form.html", status=status, group=g.group, member=membership, form=form
+        "groups/edit_member.html",
+        "groups/_member_form.html",
+        status=status,
+        group=g.group,
+        member=membership,
+        form=form,
     )
 
 
@@ -154,7 +154,13 @@ def end_member(group_id, membership_id):
     except DomainError as error:
         db.session.rollback()
         if wants_fragment():
-            return render("groups/member.html", "groups/_member.html", group=g.group, member=membership, error=str(error))
+            return render(
+                "groups/member.html",
+                "groups/_member.html",
+                group=g.group,
+                member=membership,
+                error=str(error),
+            )
         flash(str(error), "error")
         return redirect(url_for("groups.members", group_id=g.group.id), code=303)
     db.session.commit()
@@ -176,18 +182,15 @@ def update_settings(group_id):
     """Save the group's settings."""
     form = GroupSettingsForm()
     if form.validate():
-        try:
-            services.update_settings(
-                g.group,
-                form.default_meeting_minutes.data,
-                form.is_confidential_by_default.data,
-                form.mandate.data or "",
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form.default_meeting_minutes.errors.append(str(error))
-        else:
-            db.session.commit()
+        saved = commit_or_error(
+            form.default_meeting_minutes,
+            services.update_settings,
+            g.group,
+            form.default_meeting_minutes.data,
+            form.is_confidential_by_default.data,
+            form.mandate.data or "",
+        )
+        if saved is not None:
             flash("Inställningarna är sparade.", "success")
             return redirect(url_for("groups.settings", group_id=g.group.id), code=303)
     return render_template("groups/settings.html", group=g.group, form=form), 422

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..auth.services import DomainError
+from ..domain import DomainError
 from ..extensions import db
 from ..models import (
     LEADING_ROLES,
@@ -199,9 +199,7 @@ def _release_substitutes(membership: Membership) -> None:
 def substitutes_of(membership: Membership) -> list[Membership]:
     """Return the active substitutes who stand in for a member."""
     return db.session.scalars(
-        select(Membership).where(
-            Membership.substitute_for_id == membership.id, Membership.ended_at.is_(None)
-        )
+        select(Membership).where(Membership.substitute_for_id == membership.id, Membership.ended_at.is_(None))
     ).all()
 
 

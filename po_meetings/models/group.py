@@ -64,9 +64,7 @@ class Group(Audited, db.Model):
     municipalities: Mapped[list[Municipality]] = relationship(
         back_populates="group", cascade="all, delete-orphan", order_by="Municipality.name"
     )
-    memberships: Mapped[list[Membership]] = relationship(
-        back_populates="group", cascade="all, delete-orphan"
-    )
+    memberships: Mapped[list[Membership]] = relationship(back_populates="group", cascade="all, delete-orphan")
 
     @property
     def audit_group_id(self) -> int | None:
@@ -116,9 +114,7 @@ class Membership(Audited, db.Model):
     #: ersättare för (ordinarie ledamot)
     substitute_for_id: Mapped[int | None] = mapped_column(ForeignKey("membership.id"))
     #: ersättare för (organisation)
-    substitute_for_organisation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organisation.id")
-    )
+    substitute_for_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: avslutad
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
