@@ -6,7 +6,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
-FLASK := PO_MEETINGS_PRODUCTION=false PO_MEETINGS_PORT=$(PORT) $(BIN)/flask --app po_meetings
+FLASK := PO_MEETINGS_PRODUCTION=false PO_MEETINGS_MAIL_BACKEND=console PO_MEETINGS_PORT=$(PORT) $(BIN)/flask --app po_meetings
 PYTEST := $(BIN)/pytest
 
 .PHONY: run test test-sqlite test-postgresql system-deps clean

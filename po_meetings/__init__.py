@@ -73,11 +73,15 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     """Register one blueprint per area."""
     from .admin import bp as admin_bp
+    from .agendas import bp as agendas_bp
     from .auth import bp as auth_bp
     from .groups import bp as groups_bp
     from .main import bp as main_bp
+    from .meetings import bp as meetings_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(groups_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(agendas_bp)
+    app.register_blueprint(meetings_bp)

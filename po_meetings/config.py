@@ -49,6 +49,9 @@ DEFAULTS = {
     "MAIL_USERNAME": None,
     "MAIL_PASSWORD": None,
     "MAIL_DEFAULT_SENDER": "po-meetings@localhost",
+    "MAIL_TIMEOUT": 10,
+    # "smtp" sends; "console" only logs (make run uses it, so no mail server is needed locally).
+    "MAIL_BACKEND": "smtp",
     "PAGE_SIZE": 50,
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
     "TRUSTED_PROXIES": 0,

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from .admin import services as admin_services
 from .extensions import db
 from .groups import services as group_services
-from .models import Group, Organisation, OrganisationKind, Role, User
+from .models import Group, OrganisationKind, Role, User
 
 DEMO_PASSWORD = "demo-losenord"
 GROUP_NAME = "Ledningsgruppen för personligt ombud i Mellanå"
@@ -123,6 +123,8 @@ def seed_demo() -> Group:
         if email == "ledamot.fk@demo.se":
             fk_member = membership
 
+    _seed_meetings(group, users)
+
     # A second group, so that one person sits in two groups and another group's data exists.
     other = group_services.create_group(OTHER_GROUP_NAME, ["Norrsjö"], users["ordforande.norrsjo@demo.se"])
     group_services.add_member(other, users["vice@demo.se"], Role.MEMBER)
@@ -130,6 +132,93 @@ def seed_demo() -> Group:
     return group
 
 
-def _organisation(name: str) -> Organisation | None:
-    """Return an organisation by name."""
-    return db.session.scalar(select(Organisation).where(Organisation.name == name))
+def _seed_meetings(group: Group, users: dict[str, User]) -> None:
+    """Add two past meetings, one kallad coming meeting with a full agenda, and two proposals."""
+    from datetime import time, timedelta
+
+    from .agendas.services import templates_of
+    from .meetings import services as meetings
+    from .models import Answer, ItemType, MeetingKind, MeetingStatus, utcnow
+
+    operative = next(t for t in templates_of(group) if t.kind == MeetingKind.OPERATIVE.value)
+    development = next(t for t in templates_of(group) if t.kind == MeetingKind.DEVELOPMENT.value)
+    today = meetings.local(utcnow()).date()
+    members = {m.user.email: m for m in group.memberships}
+
+    def at(days: int, start: time, end: time):
+        day = today + timedelta(days=days)
+        return meetings.local_datetime(day, start), meetings.local_datetime(day, end)
+
+    for days, template, title in ((-84, development, "Utvecklingsdag"), (-35, operative, "Operativt möte")):
+        starts_at, ends_at = at(
+            days,
+            time(9, 0) if template is development else time(13, 0),
+            time(16, 0) if template is development else time(15, 0),
+        )
+        past = meetings.create_meeting(
+            group, template, title, starts_at, ends_at, place="Kommunhuset, sal Åsen"
+        )
+        for status in (MeetingStatus.CALLED, MeetingStatus.IN_PROGRESS, MeetingStatus.CLOSED):
+            meetings.change_status(past, status)
+        past.published_at = starts_at - timedelta(days=14)
+        past.notice_count = 1
+
+    starts_at, ends_at = at(21, time(13, 0), time(15, 0))
+    coming = meetings.create_meeting(
+        group,
+        operative,
+        "Operativt möte",
+        starts_at,
+        ends_at,
+        place="Kommunhuset, sal Åsen",
+        video_link="https://video.mellana.se/po-ledningsgrupp",
+    )
+    sections = {i.title: i for i in coming.items if i.parent_id is None}
+    meetings.update_item(
+        sections["Nytt från organisationerna"],
+        "Nytt från organisationerna",
+        10,
+        ItemType.INFORMATION,
+        None,
+        "Varje huvudman berättar kort om förändringar som påverkar målgruppen, "
+        "till exempel **nya öppettider** eller omorganisationer.",
+        False,
+    )
+    meetings.update_item(
+        sections["Klientrapportering"], "Klientrapportering", 25, ItemType.INFORMATION, None, None, False
+    )
+    meetings.update_item(
+        sections["Systemfrågor"],
+        "Systemfrågor",
+        45,
+        ItemType.DECISION,
+        members["ombud@demo.se"],
+        "Ombuden redovisar nya systemfel. Gruppen beslutar vem som tar frågan vidare.",
+        False,
+    )
+    meetings.add_item(
+        coming,
+        "Samverkan kring utskrivning från slutenvården",
+        10,
+        item_type=ItemType.DECISION,
+        presenter=members["vice@demo.se"],
+        description="Förslag till gemensam rutin mellan psykiatrin och socialtjänsten. "
+        "Underlaget innehåller uppgifter om enskilda enheters bemanning.",
+        is_confidential=True,
+    )
+    meetings.publish_agenda(coming, notify=False)
+    meetings.respond(coming, members["ledamot@demo.se"], Answer.ATTENDING)
+    meetings.respond(coming, members["ledamot.fk@demo.se"], Answer.APOLOGIES)
+
+    meetings.propose_item(
+        coming,
+        users["ombud@demo.se"],
+        "Långa väntetider för bostadsanpassning",
+        "Flera klienter har väntat över ett halvår på beslut. Vi vill lyfta det som ett möjligt systemfel.",
+    )
+    meetings.propose_item(
+        coming,
+        users["ledamot@demo.se"],
+        "Arbetsförmedlingens nya kontorstider",
+        "Information om ändrade öppettider från och med nästa månad.",
+    )

@@ -56,6 +56,11 @@ def format_long(value: date | datetime | None) -> str:
     return text
 
 
+def format_time(value: datetime | None) -> str:
+    """Format as 14.05 in Stockholm time."""
+    return "" if value is None else local(value).strftime("%H.%M")
+
+
 def sentences(messages) -> str:
     """Join messages as sentences, adding the full stop that WTForms' own messages lack."""
     return " ".join(m if m.rstrip().endswith((".", "!", "?")) else f"{m}." for m in messages)
@@ -64,6 +69,7 @@ def sentences(messages) -> str:
 def init_app(app) -> None:
     """Register the date and text filters."""
     app.add_template_filter(sentences, "sentences")
+    app.add_template_filter(format_time, "time")
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(format_long, "long_date")

@@ -203,7 +203,16 @@ def auth(client) -> AuthActions:
 def demo(app):
     """Load the demo data and return the ids the tests need."""
     from po_meetings import demo as demo_module
-    from po_meetings.models import Group, Membership, Organisation, User
+    from po_meetings.models import (
+        AgendaTemplate,
+        Group,
+        Meeting,
+        MeetingStatus,
+        Membership,
+        Organisation,
+        Proposal,
+        User,
+    )
 
     with app.app_context():
         group = demo_module.seed_demo()
@@ -212,7 +221,22 @@ def demo(app):
         users = {u.email: u.id for u in db.session.scalars(select(User))}
         memberships = {(m.group_id, m.user.email): m.id for m in db.session.scalars(select(Membership))}
         organisations = {o.name: o.id for o in db.session.scalars(select(Organisation))}
+        template = db.session.scalars(
+            select(AgendaTemplate).where(AgendaTemplate.group_id == group.id).order_by(AgendaTemplate.id)
+        ).first()
+        meetings = db.session.scalars(
+            select(Meeting).where(Meeting.group_id == group.id).order_by(Meeting.starts_at)
+        ).all()
+        coming = next(m for m in meetings if m.status == MeetingStatus.CALLED.value)
+        proposals = db.session.scalars(select(Proposal).where(Proposal.meeting_id == coming.id)).all()
         return SimpleNamespace(
+            template_id=template.id,
+            template_item_id=min(i.id for i in template.items if i.parent_id is None),
+            meeting_id=coming.id,
+            past_meeting_ids=[m.id for m in meetings if m.id != coming.id],
+            agenda_item_id=min(i.id for i in coming.items if i.parent_id is None and not i.is_confidential),
+            confidential_item_id=next(i.id for i in coming.items if i.is_confidential),
+            proposal_ids=[p.id for p in proposals],
             group_id=group.id,
             other_group_id=other.id,
             users=users,

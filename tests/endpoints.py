@@ -33,6 +33,24 @@ def url_args(endpoint: str, demo) -> dict:
         args["id"] = demo.organisations[SAMPLE_ORGANISATION]
     if endpoint in {"admin.edit_group", "admin.update_group", "admin.appoint_chair"}:
         args["id"] = demo.group_id
+    if endpoint.startswith(("agendas.", "meetings.")):
+        args["group_id"] = demo.group_id
+    if endpoint.startswith("agendas.") and endpoint not in {"agendas.index", "agendas.new", "agendas.create"}:
+        args["template_id"] = demo.template_id
+    if endpoint.startswith("agendas.") and endpoint.endswith("_item") and endpoint != "agendas.create_item":
+        args["item_id"] = demo.template_item_id
+    if endpoint.startswith("meetings.") and endpoint not in {
+        "meetings.index",
+        "meetings.new",
+        "meetings.create",
+    }:
+        args["meeting_id"] = demo.meeting_id
+    if endpoint.startswith("meetings.") and endpoint.endswith("_item") and endpoint != "meetings.create_item":
+        args["item_id"] = demo.agenda_item_id
+    if endpoint in {"meetings.accept_proposal", "meetings.decline_proposal"}:
+        args["proposal_id"] = demo.proposal_ids[0]
+    if endpoint == "calendar.feed":
+        args["token"] = "not-a-valid-token"
     return args
 
 

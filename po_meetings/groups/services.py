@@ -244,7 +244,7 @@ def create_group(
     default_meeting_minutes: int = 120,
     is_confidential_by_default: bool = True,
 ) -> Group:
-    """Create a group with its municipalities and its first chair."""
+    """Create a group with its municipalities, its first chair and the standard agenda templates."""
     _check_group_name(name)
     group = Group(
         name=name,
@@ -255,6 +255,9 @@ def create_group(
     set_municipalities(group, municipalities)
     db.session.flush()
     add_member(group, chair, Role.CHAIR, chair_organisation)
+    from ..agendas.services import create_standard_templates
+
+    create_standard_templates(group)
     return group
 
 

@@ -11,10 +11,38 @@ from .group import (
     Municipality,
     Role,
 )
+from .meeting import (
+    AgendaItem,
+    AgendaTemplate,
+    Answer,
+    ItemType,
+    Meeting,
+    MeetingKind,
+    MeetingResponse,
+    MeetingStatus,
+    OutgoingMail,
+    Proposal,
+    ProposalStatus,
+    StandingKind,
+    TemplateItem,
+)
 from .security import LoginFailure
 from .user import ORGANISATION_KIND_LABELS, Organisation, OrganisationKind, User
 
 __all__ = [
+    "AgendaItem",
+    "AgendaTemplate",
+    "Answer",
+    "ItemType",
+    "Meeting",
+    "MeetingKind",
+    "MeetingResponse",
+    "MeetingStatus",
+    "OutgoingMail",
+    "Proposal",
+    "ProposalStatus",
+    "StandingKind",
+    "TemplateItem",
     "AuditEvent",
     "Audited",
     "Group",

@@ -86,6 +86,8 @@ class User(Audited, UserMixin, db.Model):
     is_disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     #: bumped to end every session of the user (password change, disabling)
     session_epoch: Mapped[int] = mapped_column(Integer, default=0)
+    #: hash of the secret in the user's private calendar feed URL (revocable)
+    calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, info={"secret": True})
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     organisation: Mapped[Organisation | None] = relationship()

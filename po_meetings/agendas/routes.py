@@ -1,0 +1,1 @@
+"""Routes for agenda templates (built in the agenda-template routes task)."""

@@ -1,0 +1,1 @@
+"""Routes for meetings (built in the meeting routes task)."""

@@ -1,0 +1,56 @@
+"""Standing agenda items that fill themselves from the group's records.
+
+Each kind has a provider that returns what its fragment ``meetings/standing/_<kind>.html``
+shows. The minutes, decisions and system-error issues replace the providers' empty parts with
+their records; the mechanism and the fragments stay.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..models import Meeting, Membership, StandingKind
+from . import services
+
+Provider = Callable[[Meeting, Membership | None], dict]
+PROVIDERS: dict[StandingKind, Provider] = {}
+
+
+def provider(kind: StandingKind):
+    """Register the function that fills one kind of standing item."""
+
+    def register(function: Provider) -> Provider:
+        PROVIDERS[kind] = function
+        return function
+
+    return register
+
+
+@provider(StandingKind.PREVIOUS_MINUTES)
+def previous_minutes(meeting: Meeting, membership: Membership | None) -> dict:
+    """The previous meeting, whose minutes are to be approved."""
+    return {"previous": services.previous_meeting(meeting)}
+
+
+@provider(StandingKind.FOLLOW_UP)
+def follow_up(meeting: Meeting, membership: Membership | None) -> dict:
+    """Open decisions and action items (recorded once minutes exist)."""
+    return {"open_items": []}
+
+
+@provider(StandingKind.NEW_SYSTEM_ERRORS)
+def new_system_errors(meeting: Meeting, membership: Membership | None) -> dict:
+    """System errors submitted since the last meeting, up to the meeting's cap."""
+    return {"reports": [], "waiting": [], "cap": meeting.max_new_system_errors}
+
+
+@provider(StandingKind.CLIENT_STATISTICS)
+def client_statistics(meeting: Meeting, membership: Membership | None) -> dict:
+    """The latest aggregate client statistics from the ombuds."""
+    return {"statistics": None}
+
+
+def fill(meeting: Meeting, membership: Membership | None, items) -> dict[str, dict]:
+    """Return the context of every standing kind on the agenda, each computed once."""
+    kinds = {item.standing_kind for item in items if item.standing_kind}
+    return {kind: PROVIDERS[StandingKind(kind)](meeting, membership) for kind in kinds}
