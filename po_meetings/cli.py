@@ -1,4 +1,4 @@
-"""Command-line tools: ``flask seed-demo``, ``flask demo-logins``, ``flask create-admin``."""
+"""Command-line tools: ``flask seed-demo``, ``flask demo-logins``, ``flask create-admin``, ``flask send-mail``."""
 
 import click
 from flask import current_app
@@ -58,8 +58,39 @@ def create_admin_command(email: str, name: str, password: str) -> None:
     click.echo(f"Administratören {email} är skapad.")
 
 
+@click.command("send-mail")
+@with_appcontext
+def send_mail_command() -> None:
+    """Send the mail still waiting in the outbox (run from cron after an SMTP outage)."""
+    from sqlalchemy import func, select
+
+    from . import mail
+    from .models import OutgoingMail
+
+    sent = failed = 0
+    while True:  # deliver_pending sends a batch at a time
+        batch_sent, failed = mail.deliver_pending()
+        sent += batch_sent
+        if not batch_sent or failed:
+            break
+    click.echo(f"Skickade {sent}, misslyckades {failed}.")
+    given_up = db.session.scalar(
+        select(func.count(OutgoingMail.id)).where(
+            OutgoingMail.sent_at.is_(None), OutgoingMail.attempts >= mail.MAX_ATTEMPTS
+        )
+    )
+    if given_up:
+        click.echo(
+            f"{given_up} brev har inte kunnat skickas efter {mail.MAX_ATTEMPTS} försök och skickas inte igen."
+        )
+    if failed:
+        click.echo("E-postservern svarade inte. Breven skickas igen nästa gång kommandot körs.", err=True)
+        click.get_current_context().exit(1)
+
+
 def init_app(app) -> None:
     """Register the commands."""
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(demo_logins_command)
     app.cli.add_command(create_admin_command)
+    app.cli.add_command(send_mail_command)

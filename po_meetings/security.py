@@ -42,6 +42,10 @@ def add_security_headers(response):
     return response
 
 
+#: Endpoints that do not use the session: static files, and the calendar feed (its token is the key).
+SESSIONLESS_ENDPOINTS = frozenset({"static", "calendar.feed"})
+
+
 def enforce_session_rules(app):
     """Return a before_request hook for idle timeout and disabled accounts."""
     idle_seconds = app.config["IDLE_TIMEOUT_MINUTES"] * 60
@@ -50,7 +54,7 @@ def enforce_session_rules(app):
         """Log out a disabled user or an idle session before the request goes further."""
         # A disabled user is not "authenticated" to Flask-Login (is_active is False), but is
         # still not anonymous: their session must be ended, not merely ignored.
-        if request.endpoint == "static" or current_user.is_anonymous:
+        if request.endpoint in SESSIONLESS_ENDPOINTS or current_user.is_anonymous:
             return None
         now = int(time.time())
         last_seen = session.get("last_seen", now)

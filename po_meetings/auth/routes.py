@@ -8,6 +8,7 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from werkzeug.exceptions import TooManyRequests
 
+from ..calendar import services as calendar_services
 from ..extensions import db
 from . import bp, services
 from .forms import ChangePasswordForm, LoginForm
@@ -75,10 +76,19 @@ def logout():
     return redirect(url_for("auth.login_form"), code=303)
 
 
+#: Session key for a new calendar feed URL, shown once on the account page and then forgotten.
+NEW_FEED_URL = "new_calendar_feed_url"
+
+
+def _render_account(form: ChangePasswordForm):
+    """Render the account page; a calendar link created just before is shown this once."""
+    return render_template("auth/account.html", form=form, new_feed_url=session.pop(NEW_FEED_URL, None))
+
+
 @bp.get("/account")
 def account():
-    """Show the user's account and the password form."""
-    return render_template("auth/account.html", form=ChangePasswordForm())
+    """Show the user's account, the password form and the calendar link."""
+    return _render_account(ChangePasswordForm())
 
 
 @bp.post("/account/password")
@@ -95,4 +105,30 @@ def change_password():
             _start_session(current_user._get_current_object())
             flash("Ditt lösenord är bytt. Andra inloggningar med ditt konto har avslutats.", "success")
             return redirect(url_for("auth.account"), code=303)
-    return render_template("auth/account.html", form=form), 422
+    return _render_account(form), 422
+
+
+@bp.post("/account/calendar")
+def create_calendar_token():
+    """Create the user's private calendar link, replacing an earlier one, and show it once."""
+    replaced = current_user.calendar_token_hash is not None
+    token = calendar_services.create_token(current_user)
+    db.session.commit()
+    session[NEW_FEED_URL] = url_for("calendar.feed", token=token, _external=True)
+    if replaced:
+        flash("Du har fått en ny kalenderlänk. Den gamla länken fungerar inte längre.", "success")
+    else:
+        flash("Din kalenderlänk är skapad.", "success")
+    return redirect(url_for("auth.account"), code=303)
+
+
+@bp.post("/account/calendar/revoke")
+def revoke_calendar_token():
+    """Revoke the user's private calendar link: calendars that subscribe to it stop updating."""
+    if calendar_services.revoke_token(current_user):
+        db.session.commit()
+        flash("Kalenderlänken är återkallad och fungerar inte längre.", "success")
+    else:
+        flash("Du har ingen kalenderlänk att återkalla.", "info")
+    session.pop(NEW_FEED_URL, None)
+    return redirect(url_for("auth.account"), code=303)
