@@ -75,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
     from .admin import bp as admin_bp
     from .agendas import bp as agendas_bp
     from .auth import bp as auth_bp
+    from .calendar import bp as calendar_bp
     from .groups import bp as groups_bp
     from .main import bp as main_bp
     from .meetings import bp as meetings_bp
@@ -85,3 +86,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(agendas_bp)
     app.register_blueprint(meetings_bp)
+    app.register_blueprint(calendar_bp)

@@ -8,10 +8,18 @@ from typing import Any
 from flask import abort
 
 from .extensions import db
+from .personnummer import DEFAULT_MESSAGE, contains_personnummer
 
 
 class DomainError(ValueError):
     """A rule of the domain was broken; the message is Swedish and meant for the user."""
+
+
+def refuse_personnummer(*texts: str | None) -> None:
+    """Refuse text with a personnummer as a broken rule, so the user gets the message beside
+    the field (the database guard would stop it too, but only as a whole-page error)."""
+    if any(contains_personnummer(text) for text in texts):
+        raise DomainError(DEFAULT_MESSAGE)
 
 
 def get_or_404(model, object_id):

@@ -20,6 +20,20 @@ def options(pairs) -> list[SelectChoice]:
     return [SelectChoice("" if value is None else value, label) for value, label in pairs]
 
 
+def optional_id(value):
+    """Coerce a select value to an id, or None for the empty choice.
+
+    A value that is not a number is passed on as it is: it matches no choice, so the user sees
+    "Inte ett giltigt val" instead of WTForms' untranslatable coercion error.
+    """
+    if value in (None, "", "None"):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return value
+
+
 def required(message: str = "Fyll i fältet.") -> DataRequired:
     """Return a required-field validator with a Swedish message."""
     return DataRequired(message=message)
@@ -68,6 +82,7 @@ __all__ = [
     "email_field",
     "free_text",
     "max_length",
+    "optional_id",
     "options",
     "required",
 ]

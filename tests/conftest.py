@@ -203,6 +203,7 @@ def auth(client) -> AuthActions:
 def demo(app):
     """Load the demo data and return the ids the tests need."""
     from po_meetings import demo as demo_module
+    from po_meetings.calendar import services as calendar_services
     from po_meetings.models import (
         AgendaTemplate,
         Group,
@@ -229,6 +230,9 @@ def demo(app):
         ).all()
         coming = next(m for m in meetings if m.status == MeetingStatus.CALLED.value)
         proposals = db.session.scalars(select(Proposal).where(Proposal.meeting_id == coming.id)).all()
+        # A valid calendar feed token (of a member who plays no role persona) for the matrix.
+        calendar_token = calendar_services.create_token(db.session.get(User, users["ledamot.vc@demo.se"]))
+        db.session.commit()
         return SimpleNamespace(
             template_id=template.id,
             template_item_id=min(i.id for i in template.items if i.parent_id is None),
@@ -237,6 +241,7 @@ def demo(app):
             agenda_item_id=min(i.id for i in coming.items if i.parent_id is None and not i.is_confidential),
             confidential_item_id=next(i.id for i in coming.items if i.is_confidential),
             proposal_ids=[p.id for p in proposals],
+            calendar_token=calendar_token,
             group_id=group.id,
             other_group_id=other.id,
             users=users,

@@ -4,8 +4,7 @@ from wtforms import BooleanField, IntegerField, PasswordField, SelectField, Stri
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
 from ..auth.forms import new_password_validators
-from ..forms import BaseForm, email_field, free_text, options, required
-from ..groups.forms import optional_id
+from ..forms import BaseForm, email_field, free_text, optional_id, options, required
 from ..groups.services import parse_municipalities
 from ..models import ORGANISATION_KIND_LABELS
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..domain import DomainError
+from ..domain import DomainError, refuse_personnummer
 from ..extensions import db
-from ..models import AgendaTemplate, Group, ItemType, MeetingKind, StandingKind, TemplateItem
+from ..models import AgendaTemplate, Group, ItemType, Meeting, MeetingKind, StandingKind, TemplateItem
 from . import tree
 from .standard import STANDARD_TEMPLATES
 
 MAX_MEETING_MINUTES = 720
+MAX_GUIDANCE = 5000
 
 
 def templates_of(group: Group) -> list[AgendaTemplate]:
@@ -41,6 +42,9 @@ def _check_template_values(name: str, meeting_minutes: int, max_new_system_error
     name = " ".join((name or "").split())
     if not name:
         raise DomainError("Ange ett namn på mallen.")
+    if len(name) > 200:
+        raise DomainError("Namnet får vara högst 200 tecken.")
+    refuse_personnummer(name)
     if not 15 <= meeting_minutes <= MAX_MEETING_MINUTES:
         raise DomainError(f"Mötets längd ska vara mellan 15 och {MAX_MEETING_MINUTES} minuter.")
     if not 0 <= max_new_system_errors <= 50:
@@ -77,7 +81,14 @@ def update_template(
     max_new_system_errors: int,
 ) -> AgendaTemplate:
     """Change a template's name, kind, length and cap on new system errors."""
-    template.name = _check_template_values(name, meeting_minutes, max_new_system_errors)
+    name = _check_template_values(name, meeting_minutes, max_new_system_errors)
+    too_long = next((i for i in template.items if (i.minutes or 0) > meeting_minutes), None)
+    if too_long is not None:
+        raise DomainError(
+            f"Punkten ”{too_long.title}” är {too_long.minutes} minuter, längre än mötet. "
+            "Korta punkten först eller välj en längre mötestid."
+        )
+    template.name = name
     template.kind = MeetingKind(kind).value
     template.meeting_minutes = meeting_minutes
     template.max_new_system_errors = max_new_system_errors
@@ -85,22 +96,75 @@ def update_template(
     return template
 
 
+def copy_template(
+    group: Group,
+    source: AgendaTemplate,
+    name: str,
+    kind: MeetingKind,
+    meeting_minutes: int,
+    max_new_system_errors: int = 5,
+) -> AgendaTemplate:
+    """Create a template that starts as a copy of another template of the group."""
+    if source.group_id != group.id:
+        raise DomainError("Mallen du utgår från hör inte till gruppen.")
+    too_long = next((i for i in source.items if (i.minutes or 0) > meeting_minutes), None)
+    if too_long is not None:
+        raise DomainError(
+            f"Mallen du utgår från har punkten ”{too_long.title}” på {too_long.minutes} minuter, "
+            "längre än mötet. Välj en längre mötestid."
+        )
+    template = create_template(group, name, kind, meeting_minutes, max_new_system_errors)
+    for n, entry in enumerate(tree.numbered(source.items)):
+        section = _copy_item(entry.item, template, None, n)
+        for k, child in enumerate(entry.children):
+            _copy_item(child.item, template, section, k)
+    db.session.flush()
+    return template
+
+
+def _copy_item(original: TemplateItem, template: AgendaTemplate, parent, position: int) -> TemplateItem:
+    """Add a copy of an item to a template."""
+    copy = TemplateItem(
+        template=template,
+        group_id=template.group_id,
+        parent=parent,
+        position=position,
+        title=original.title,
+        minutes=original.minutes,
+        guidance=original.guidance,
+        item_type=original.item_type,
+        standing_kind=original.standing_kind,
+    )
+    db.session.add(copy)
+    return copy
+
+
 def delete_template(template: AgendaTemplate) -> None:
     """Delete a template; meetings made from it keep their own copies."""
+    # The foreign key sets this to NULL on PostgreSQL; doing it here keeps SQLite the same.
+    for meeting in db.session.scalars(select(Meeting).where(Meeting.template_id == template.id)):
+        meeting.template_id = None
     db.session.delete(template)
     db.session.flush()
 
 
-def _check_item_values(template: AgendaTemplate, parent, minutes, standing_kind) -> None:
+def _check_item_values(
+    template: AgendaTemplate, parent, minutes, item_type, standing_kind, title, guidance
+) -> None:
     """Refuse an item that breaks the template's rules."""
+    refuse_personnummer(title, guidance)
     if parent is not None:
         if parent.template_id != template.id:
             raise DomainError("Underpunkten måste höra till en punkt i samma mall.")
         if parent.parent_id is not None:
             raise DomainError("En underpunkt kan inte ha egna underpunkter.")
     tree.check_minutes(minutes, template.meeting_minutes, required=parent is None)
-    if standing_kind is not None:
-        StandingKind(standing_kind)
+    if guidance and len(guidance) > MAX_GUIDANCE:
+        raise DomainError(f"Vägledningen får vara högst {MAX_GUIDANCE} tecken.")
+    if item_type not in set(ItemType):
+        raise DomainError("Välj beslut, information eller diskussion.")
+    if standing_kind and standing_kind not in set(StandingKind):
+        raise DomainError("Okänd stående punkt.")
 
 
 def add_item(
@@ -114,7 +178,7 @@ def add_item(
 ) -> TemplateItem:
     """Add an item (or a sub-item under ``parent``) at the end."""
     title = tree.clean_title(title)
-    _check_item_values(template, parent, minutes, standing_kind)
+    _check_item_values(template, parent, minutes, item_type, standing_kind, title, guidance)
     item = TemplateItem(
         template=template,
         group_id=template.group_id,
@@ -140,8 +204,9 @@ def update_item(
     standing_kind: StandingKind | None,
 ) -> TemplateItem:
     """Rename an item or change its time box, guidance, type or standing kind."""
-    item.title = tree.clean_title(title)
-    _check_item_values(item.template, item.parent, minutes, standing_kind)
+    title = tree.clean_title(title)
+    _check_item_values(item.template, item.parent, minutes, item_type, standing_kind, title, guidance)
+    item.title = title
     item.minutes = minutes
     item.guidance = (guidance or "").strip() or None
     item.item_type = ItemType(item_type).value

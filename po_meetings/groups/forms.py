@@ -3,16 +3,8 @@
 from wtforms import BooleanField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from ..forms import BaseForm, email_field, free_text, options, required
+from ..forms import BaseForm, email_field, free_text, optional_id, options, required
 from ..models import ROLE_LABELS, Role
-
-
-def optional_id(value):
-    """Coerce a select value to an id, or None for the empty choice."""
-    if value in (None, "", "None"):
-        return None
-    return int(value)
-
 
 ROLE_CHOICES = options((role.value, label) for role, label in ROLE_LABELS.items())
 

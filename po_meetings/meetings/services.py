@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..agendas import tree
-from ..domain import DomainError
+from ..domain import DomainError, refuse_personnummer
 from ..extensions import db
 from ..models import (
     LEADING_ROLES,
@@ -63,8 +63,15 @@ def local(value: datetime) -> datetime:
 
 
 def get_meeting(group: Group, meeting_id: int, membership: Membership | None) -> Meeting | None:
-    """Return a meeting of this group that the member may see (drafts only for the leaders)."""
-    meeting = db.session.get(Meeting, meeting_id)
+    """Return a meeting of this group that the member may see (drafts only for the leaders).
+
+    The agenda comes with it, presenters included, so a page shows it without a query per item.
+    """
+    meeting = db.session.scalar(
+        select(Meeting)
+        .where(Meeting.id == meeting_id)
+        .options(selectinload(Meeting.items).selectinload(AgendaItem.presenter).selectinload(Membership.user))
+    )
     if meeting is None or meeting.group_id != group.id:
         return None
     if meeting.is_draft and not is_leader(membership):
@@ -164,6 +171,7 @@ def create_meeting(
     """Create a meeting in draft, with a copy of the template's agenda (copied, not linked)."""
     if template is not None and template.group_id != group.id:
         raise DomainError("Mallen hör inte till gruppen.")
+    refuse_personnummer(title, place, video_link)
     _check_times(starts_at, ends_at)
     place = _check_text(place, 200, "Platsen")
     video_link = _check_video_link(video_link)
@@ -215,6 +223,7 @@ def update_meeting(
 ) -> Meeting:
     """Change a meeting's title, time and place."""
     ensure_editable(meeting)
+    refuse_personnummer(title, place, video_link)
     _check_times(starts_at, ends_at)
     place = _check_text(place, 200, "Platsen")
     video_link = _check_video_link(video_link)
@@ -233,7 +242,9 @@ def change_status(meeting: Meeting, to: MeetingStatus) -> Meeting:
     """Move a meeting to a new status if the move is allowed."""
     current = meeting.status_enum
     if to not in TRANSITIONS[current]:
-        raise DomainError(f"Ett möte som är {current.label.lower()} kan inte bli {to.label.lower()}.")
+        raise DomainError(
+            f"Mötet har status {current.label.lower()} och kan inte få status {to.label.lower()}."
+        )
     meeting.status = to.value
     db.session.flush()
     return meeting
@@ -268,6 +279,7 @@ def cancel_meeting(meeting: Meeting, reason: str) -> Meeting:
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("Ange varför mötet ställs in.")
+    refuse_personnummer(reason)
     was_called = meeting.status_enum == MeetingStatus.CALLED
     change_status(meeting, MeetingStatus.CANCELLED)
     meeting.cancel_reason = reason
@@ -331,6 +343,7 @@ def add_item(
     """Add an item (or sub-item) at the end of the agenda."""
     ensure_editable(meeting)
     title = tree.clean_title(title)
+    refuse_personnummer(title, description)
     _check_item(meeting, parent, minutes, presenter, standing_kind)
     item = AgendaItem(
         meeting=meeting,
@@ -363,6 +376,7 @@ def update_item(
     meeting = item.meeting
     ensure_editable(meeting)
     item.title = tree.clean_title(title)
+    refuse_personnummer(title, description)
     _check_item(meeting, item.parent, minutes, presenter, None)
     item.minutes = minutes
     item.item_type = ItemType(item_type).value
@@ -407,6 +421,7 @@ def propose_item(meeting: Meeting, proposer: User, title: str, description: str 
     """Propose an item for a coming meeting; it waits in the backlog for the chair."""
     if meeting.is_past or meeting.status_enum not in {MeetingStatus.DRAFT, MeetingStatus.CALLED}:
         raise DomainError("Det går bara att föreslå punkter till kommande möten.")
+    refuse_personnummer(title, description)
     proposal = Proposal(
         meeting=meeting,
         group_id=meeting.group_id,
@@ -472,6 +487,7 @@ def decline_proposal(proposal: Proposal, actor: User, reason: str) -> Proposal:
         raise DomainError("Skriv kort varför förslaget avböjs; förslagsställaren ser det.")
     if len(reason) > 1000:
         raise DomainError("Skälet får vara högst 1000 tecken.")
+    refuse_personnummer(reason)
     proposal.status = ProposalStatus.DECLINED.value
     proposal.decline_reason = reason
     proposal.decided_by = actor
@@ -509,6 +525,22 @@ def responses_of(meeting: Meeting) -> dict[int, MeetingResponse]:
     return {r.membership_id: r for r in rows}
 
 
+def stands_in_for(substitute: Membership, membership: Membership) -> bool:
+    """Return whether an active substitute stands in for a member (personally or for their organisation)."""
+    return (
+        substitute.role == Role.SUBSTITUTE.value
+        and substitute.is_active
+        and substitute.id != membership.id
+        and (
+            substitute.substitute_for_id == membership.id
+            or (
+                substitute.substitute_for_organisation_id is not None
+                and substitute.substitute_for_organisation_id == membership.organisation_id
+            )
+        )
+    )
+
+
 def substitutes_for(membership: Membership) -> list[Membership]:
     """Return who stands in for a member: their own substitutes, or their organisation's."""
     query = select(Membership).where(
@@ -517,12 +549,4 @@ def substitutes_for(membership: Membership) -> list[Membership]:
         Membership.role == Role.SUBSTITUTE.value,
     )
     rows = db.session.scalars(query.options(selectinload(Membership.user))).all()
-    return [
-        m
-        for m in rows
-        if m.substitute_for_id == membership.id
-        or (
-            m.substitute_for_organisation_id is not None
-            and m.substitute_for_organisation_id == membership.organisation_id
-        )
-    ]
+    return [m for m in rows if stands_in_for(m, membership)]
