@@ -60,6 +60,15 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+#: Full-text search objects made by hand in migrations, outside the models' metadata.
+SEARCH_OBJECTS = ("system_error_search", "ix_system_error_report_search")
+
+
+def include_name(name, type_, parent_names):
+    """Leave the hand-made full-text search table and index out of autogenerate."""
+    return not (name or "").startswith(SEARCH_OBJECTS)
+
+
 def render_item(type_, obj, autogen_context):
     """Render po_meetings' own column types as the plain SQLAlchemy types they store as."""
     if type_ == "type" and obj.__class__.__module__.startswith("po_meetings"):
@@ -88,6 +97,7 @@ def run_migrations_online():
     conf_args = current_app.extensions["migrate"].configure_args
     # Migrations must not import application code: write our column types as plain SQLAlchemy.
     conf_args.setdefault("render_item", render_item)
+    conf_args.setdefault("include_name", include_name)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

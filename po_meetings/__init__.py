@@ -79,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
     from .groups import bp as groups_bp
     from .main import bp as main_bp
     from .meetings import bp as meetings_bp
+    from .system_errors import bp as system_errors_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -86,4 +87,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(agendas_bp)
     app.register_blueprint(meetings_bp)
+    app.register_blueprint(system_errors_bp)
     app.register_blueprint(calendar_bp)

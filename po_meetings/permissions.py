@@ -40,6 +40,8 @@ ADMINS = frozenset({ADMIN})
 GROUP = frozenset({CHAIR, VICE_CHAIR, MEMBER, SUBSTITUTE, CO_OPTED, OMBUD})
 #: Those who lead the group: the chair, and the vice chair acting as chair.
 LEADERS = frozenset({CHAIR, VICE_CHAIR})
+#: Members with a seat (ordinary or substitute): they may own and move on system errors.
+MEMBERS = frozenset({CHAIR, VICE_CHAIR, MEMBER, SUBSTITUTE})
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "static": EVERYONE,
@@ -100,6 +102,28 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "meetings.decline_proposal": LEADERS,
     "meetings.respond": GROUP,
     "meetings.ics": GROUP,
+    # the systemfel register (services check owner/author rules on top of these)
+    "system_errors.index": GROUP,
+    "system_errors.export": GROUP,
+    "system_errors.mine": GROUP,
+    "system_errors.new": GROUP,
+    "system_errors.create": GROUP,
+    "system_errors.categories": GROUP,
+    "system_errors.similar": GROUP,
+    "system_errors.show": GROUP,
+    "system_errors.edit": GROUP,
+    "system_errors.update": GROUP,
+    "system_errors.new_occurrence": GROUP,
+    "system_errors.add_occurrence": GROUP,
+    "system_errors.comment": GROUP,
+    "system_errors.follow": GROUP,
+    "system_errors.unfollow": GROUP,
+    "system_errors.transition": MEMBERS,
+    "system_errors.reclassify": MEMBERS,
+    "system_errors.escalate": MEMBERS,
+    "system_errors.record_reply": MEMBERS,
+    "system_errors.set_owner": LEADERS,
+    "system_errors.confidentiality": LEADERS,
     # calendars: the feed is authenticated by its secret token, not by a session
     "calendar.feed": EVERYONE,
     "auth.create_calendar_token": SIGNED_IN,

@@ -125,6 +125,7 @@ def _empty_tables() -> None:
     else:
         for table in tables:
             db.session.execute(table.delete())
+        db.session.execute(text("DELETE FROM system_error_search"))  # the FTS5 table
     db.session.commit()
 
 

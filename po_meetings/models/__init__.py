@@ -27,9 +27,33 @@ from .meeting import (
     TemplateItem,
 )
 from .security import LoginFailure
+from .system_error import (
+    TAXONOMY,
+    Category,
+    Escalation,
+    EscalationBody,
+    EventKind,
+    Level,
+    Occurrence,
+    ReportEvent,
+    ReportFollower,
+    ReportStatus,
+    SystemErrorReport,
+)
 from .user import ORGANISATION_KIND_LABELS, Organisation, OrganisationKind, User
 
 __all__ = [
+    "TAXONOMY",
+    "Category",
+    "Escalation",
+    "EscalationBody",
+    "EventKind",
+    "Level",
+    "Occurrence",
+    "ReportEvent",
+    "ReportFollower",
+    "ReportStatus",
+    "SystemErrorReport",
     "AgendaItem",
     "AgendaTemplate",
     "Answer",

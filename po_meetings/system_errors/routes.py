@@ -1,0 +1,1 @@
+"""Routes for the systemfel register (built in the register routes task)."""
