@@ -1,4 +1,5 @@
-"""Command-line tools: ``flask seed-demo``, ``flask demo-logins``, ``flask create-admin``, ``flask send-mail``."""
+"""Command-line tools: ``flask seed-demo``, ``flask demo-logins``, ``flask create-admin``, ``flask send-mail``,
+``flask seed-bulk``."""
 
 import click
 from flask import current_app
@@ -88,9 +89,53 @@ def send_mail_command() -> None:
         click.get_current_context().exit(1)
 
 
+@click.command("seed-bulk")
+@click.option(
+    "--system-errors",
+    "count",
+    type=click.IntRange(1, 1_000_000),
+    required=True,
+    help="Antal systemfelsrapporter.",
+)
+@click.option("--group-id", type=int, default=None, help="Gruppens id (standard: demogruppen i Mellanå).")
+@with_appcontext
+def seed_bulk_command(count: int, group_id: int | None) -> None:
+    """Create a large, realistic set of system error reports for benchmarks.
+
+    A system command: the rows are written with bulk inserts and leave no audit rows.
+    """
+    import time
+
+    from sqlalchemy import select
+
+    from . import demo
+    from .models import Group
+    from .system_errors.demo import seed_bulk
+
+    if group_id is None:
+        group = db.session.scalar(select(Group).where(Group.name == demo.GROUP_NAME))
+    else:
+        group = db.session.get(Group, group_id)
+    if group is None:
+        raise click.ClickException("Gruppen finns inte. Kör flask seed-demo eller ange --group-id.")
+    started = time.perf_counter()
+
+    def progress(done: int) -> None:
+        click.echo(f"{done} av {count} rapporter …")
+
+    totals = seed_bulk(group, count, progress=progress)
+    db.session.commit()
+    click.echo(
+        f"Klart: {totals['reports']} systemfelsrapporter, {totals['occurrences']} förekomster, "
+        f"{totals['escalations']} eskaleringar och {totals['events']} händelser i {group.name} "
+        f"på {time.perf_counter() - started:.1f} sekunder. Inga granskningsloggar skrivs för bulkdata."
+    )
+
+
 def init_app(app) -> None:
     """Register the commands."""
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(demo_logins_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(send_mail_command)
+    app.cli.add_command(seed_bulk_command)

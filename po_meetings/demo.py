@@ -11,6 +11,7 @@ from .admin import services as admin_services
 from .extensions import db
 from .groups import services as group_services
 from .models import Group, OrganisationKind, Role, User
+from .system_errors import demo as system_errors_demo
 
 DEMO_PASSWORD = "demo-losenord"
 GROUP_NAME = "Ledningsgruppen för personligt ombud i Mellanå"
@@ -124,6 +125,7 @@ def seed_demo() -> Group:
             fk_member = membership
 
     _seed_meetings(group, users)
+    system_errors_demo.seed_system_errors(group, users)
 
     # A second group, so that one person sits in two groups and another group's data exists.
     other = group_services.create_group(OTHER_GROUP_NAME, ["Norrsjö"], users["ordforande.norrsjo@demo.se"])

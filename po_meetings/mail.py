@@ -7,6 +7,7 @@ server is down; ``flask send-mail`` (or the next publish) retries what is still 
 from __future__ import annotations
 
 import smtplib
+import sys
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 
@@ -42,8 +43,11 @@ def _send(messages: list[EmailMessage]) -> None:
     """Send messages over one SMTP connection (or print them with the console backend)."""
     config = current_app.config
     if config["MAIL_BACKEND"] == "console":
+        # For local development (make run): show the mail in the terminal instead of sending it.
         for message in messages:
-            current_app.logger.info("mail to %s: %s", message["To"], message["Subject"])
+            sys.stderr.write(
+                f"\n--- e-post till {message['To']}: {message['Subject']}\n{message.get_content()}\n"
+            )
         return
     with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]) as smtp:
         if config["MAIL_USE_TLS"]:

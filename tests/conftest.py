@@ -213,8 +213,10 @@ def demo(app):
         Membership,
         Organisation,
         Proposal,
+        SystemErrorReport,
         User,
     )
+    from po_meetings.system_errors import demo as se_demo
 
     with app.app_context():
         group = demo_module.seed_demo()
@@ -234,6 +236,16 @@ def demo(app):
         # A valid calendar feed token (of a member who plays no role persona) for the matrix.
         calendar_token = calendar_services.create_token(db.session.get(User, users["ledamot.vc@demo.se"]))
         db.session.commit()
+        # The systemfel register: reports found by their demo titles (po_meetings.system_errors.demo).
+        reports = {
+            r.title: r
+            for r in db.session.scalars(
+                select(SystemErrorReport).where(SystemErrorReport.group_id == group.id)
+            )
+        }
+        report = reports[se_demo.ESCALATED_TITLE]  # eskalerad, not confidential, by ombud@demo.se
+        confidential = reports[se_demo.CONFIDENTIAL_TITLE]  # confidential, by a member
+        draft = reports[se_demo.DRAFT_TITLE]  # a draft by ombud@demo.se
         return SimpleNamespace(
             template_id=template.id,
             template_item_id=min(i.id for i in template.items if i.parent_id is None),
@@ -243,6 +255,10 @@ def demo(app):
             confidential_item_id=next(i.id for i in coming.items if i.is_confidential),
             proposal_ids=[p.id for p in proposals],
             calendar_token=calendar_token,
+            report_number=report.number,
+            confidential_report_number=confidential.number,
+            escalation_id=next(e.id for e in report.escalations if e.reply_received_on is None),
+            draft_number=f"U-{draft.id}",
             group_id=group.id,
             other_group_id=other.id,
             users=users,

@@ -49,6 +49,20 @@ def url_args(endpoint: str, demo) -> dict:
         args["item_id"] = demo.agenda_item_id
     if endpoint in {"meetings.accept_proposal", "meetings.decline_proposal"}:
         args["proposal_id"] = demo.proposal_ids[0]
+    if endpoint.startswith("system_errors."):
+        args["group_id"] = demo.group_id
+    if endpoint.startswith("system_errors.") and endpoint not in {
+        "system_errors.index",
+        "system_errors.export",
+        "system_errors.mine",
+        "system_errors.new",
+        "system_errors.create",
+        "system_errors.categories",
+        "system_errors.similar",
+    }:
+        args["number"] = demo.report_number
+    if endpoint == "system_errors.record_reply":
+        args["escalation_id"] = demo.escalation_id
     if endpoint == "calendar.feed":
         args["token"] = demo.calendar_token  # the feed is open to every role, by its token
     return args

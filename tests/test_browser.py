@@ -173,8 +173,8 @@ def _pages_for(role: str, app, demo) -> list[tuple[str, str]]:
     """Return (endpoint, url) for every GET page the permission table allows a role."""
     pages = []
     for endpoint, method, url in endpoint_urls(app, demo):
-        if endpoint == "static" or method != "GET" or url.endswith(".ics"):
-            continue  # calendar files are downloads, not pages
+        if endpoint == "static" or method != "GET" or url.endswith((".ics", ".csv")):
+            continue  # calendar files and CSV exports are downloads, not pages
         if role in permissions.PERMISSIONS[endpoint]:
             pages.append((endpoint, url))
     return pages

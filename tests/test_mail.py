@@ -135,12 +135,13 @@ def test_send_mail_sends_more_than_one_batch(app, runner, smtp_server, monkeypat
     assert len(smtp_server.wait_for(5)) == 5
 
 
-def test_console_backend_marks_mail_sent_without_a_server(app):
+def test_console_backend_marks_mail_sent_without_a_server(app, capsys):
     app.config.update(MAIL_BACKEND="console", MAIL_SERVER="127.0.0.1", MAIL_PORT=_closed_port())
     _queue(app, "asa@example.se")
     assert _deliver(app) == (1, 0)
     row = _rows(app)[0]
     assert row.sent_at is not None and row.attempts == 1 and row.last_error is None
+    assert "e-post till asa@example.se" in capsys.readouterr().err  # shown in the terminal
 
 
 def test_a_published_agenda_reaches_every_member_without_agenda_text(app, demo, smtp_server):  # noqa: F811

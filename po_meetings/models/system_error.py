@@ -327,7 +327,9 @@ class ReportFollower(Audited, db.Model):
     __tablename__ = "report_follower"
     __audit_label__ = "följer systemfelsrapport"
 
-    report_id: Mapped[int] = mapped_column(ForeignKey("system_error_report.id", ondelete="CASCADE"), primary_key=True)
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("system_error_report.id", ondelete="CASCADE"), primary_key=True
+    )
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("po_group.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -346,9 +348,7 @@ POSTGRESQL_SEARCH_DDL = (
     "USING gin (to_tsvector('swedish', search_text))"
 )
 
-event.listen(
-    SystemErrorReport.__table__, "after_create", DDL(SQLITE_SEARCH_DDL).execute_if(dialect="sqlite")
-)
+event.listen(SystemErrorReport.__table__, "after_create", DDL(SQLITE_SEARCH_DDL).execute_if(dialect="sqlite"))
 event.listen(
     SystemErrorReport.__table__, "after_create", DDL(POSTGRESQL_SEARCH_DDL).execute_if(dialect="postgresql")
 )

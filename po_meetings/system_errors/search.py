@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from markupsafe import Markup, escape
-from sqlalchemy import bindparam, func, literal_column, select, text
+from sqlalchemy import bindparam, func, literal_column, select, table, text
 
 from ..domain import DomainError, refuse_personnummer
 from ..extensions import db
@@ -69,8 +69,12 @@ def matching(query, terms: list[str], any_term: bool = False):
     if not terms:
         return query
     if _dialect() == "sqlite":
-        ids = select(literal_column("rowid")).select_from(text(SEARCH_TABLE)).where(
-            text(f"{SEARCH_TABLE} MATCH :fts_query").bindparams(fts_query=_fts5_query(terms, any_term))
+        ids = (
+            select(literal_column("rowid"))
+            .select_from(table(SEARCH_TABLE))
+            .where(
+                text(f"{SEARCH_TABLE} MATCH :fts_query").bindparams(fts_query=_fts5_query(terms, any_term))
+            )
         )
         return query.where(SystemErrorReport.id.in_(ids))
     tsquery = func.to_tsquery("swedish", bindparam("ts_query", _ts_query(terms, any_term)))
@@ -84,14 +88,18 @@ def ranked(query, terms: list[str], any_term: bool = False):
     if _dialect() == "sqlite":
         rank = (
             select(literal_column("rank"))
-            .select_from(text(SEARCH_TABLE))
-            .where(text(f"{SEARCH_TABLE} MATCH :rank_query").bindparams(rank_query=_fts5_query(terms, any_term)))
+            .select_from(table(SEARCH_TABLE))
+            .where(
+                text(f"{SEARCH_TABLE} MATCH :rank_query").bindparams(rank_query=_fts5_query(terms, any_term))
+            )
             .where(literal_column("rowid") == SystemErrorReport.id)
             .scalar_subquery()
         )
         return query.order_by(rank)
     tsquery = func.to_tsquery("swedish", _ts_query(terms, any_term))
-    return query.order_by(func.ts_rank(func.to_tsvector("swedish", SystemErrorReport.search_text), tsquery).desc())
+    return query.order_by(
+        func.ts_rank(func.to_tsvector("swedish", SystemErrorReport.search_text), tsquery).desc()
+    )
 
 
 def snippets(report_ids: list[int], terms: list[str]) -> dict[int, Markup]:

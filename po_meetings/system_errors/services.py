@@ -84,7 +84,9 @@ def check_classification(level: str, category: str) -> tuple[Level, Category]:
     except ValueError:
         raise DomainError("Välj en kategori.") from None
     if category_value not in TAXONOMY[level_value]:
-        raise DomainError(f"Kategorin {category_value.label.lower()} hör inte till {level_value.label.lower()}.")
+        raise DomainError(
+            f"Kategorin {category_value.label.lower()} hör inte till {level_value.label.lower()}."
+        )
     return level_value, category_value
 
 
@@ -100,7 +102,9 @@ def can_manage(report: SystemErrorReport, membership: Membership | None) -> bool
     """Return whether a member may move the report on: the chair, vice chair or its owner."""
     if membership is None:
         return False
-    return membership.role_enum in LEADING_ROLES or (report.owner_id is not None and report.owner_id == membership.id)
+    return membership.role_enum in LEADING_ROLES or (
+        report.owner_id is not None and report.owner_id == membership.id
+    )
 
 
 def visibility_filter(query, group: Group, user: User, membership: Membership | None):
@@ -127,7 +131,9 @@ def visibility_filter(query, group: Group, user: User, membership: Membership | 
     return query
 
 
-def get_report(group: Group, number: str, user: User, membership: Membership | None) -> SystemErrorReport | None:
+def get_report(
+    group: Group, number: str, user: User, membership: Membership | None
+) -> SystemErrorReport | None:
     """Return a report by its number (SF-2026-007) or draft id (U-12), if the member may see it."""
     query = select(SystemErrorReport)
     number = (number or "").strip().upper()
@@ -140,7 +146,9 @@ def get_report(group: Group, number: str, user: User, membership: Membership | N
         except ValueError:
             return None
     elif number.startswith("U-") and number[2:].isdigit():
-        query = query.where(SystemErrorReport.id == int(number[2:]), SystemErrorReport.status == S.DRAFT.value)
+        query = query.where(
+            SystemErrorReport.id == int(number[2:]), SystemErrorReport.status == S.DRAFT.value
+        )
     else:
         return None
     return db.session.scalar(visibility_filter(query, group, user, membership))
@@ -195,7 +203,10 @@ def save_report(
     title = _clean(values.get("title"), 200, "Rubriken")
     if not title:
         raise DomainError("Ange en kort rubrik.")
-    texts = {key: _clean(values.get(key), 10_000, "Texten") for key in ("description", "causes", "consequences", "proposal", "system_view")}
+    texts = {
+        key: _clean(values.get(key), 10_000, "Texten")
+        for key in ("description", "causes", "consequences", "proposal", "system_view")
+    }
     who_can_fix = _clean(values.get("who_can_fix"), 300, "Vem som kan åtgärda")
     refuse_personnummer(title, who_can_fix, *texts.values())
     level, category = check_classification(values.get("level"), values.get("category"))
@@ -203,9 +214,23 @@ def save_report(
     if client_count is not None and not 0 <= int(client_count) <= 100_000:
         raise DomainError("Antalet klienter ska vara ett heltal från 0 och uppåt.")
     if submit:
-        missing = [label for key, label in (("description", "beskrivning"), ("causes", "orsaker"), ("consequences", "konsekvenser"), ("system_view", "systemperspektiv")) if not texts[key]]
+        missing = [
+            label
+            for key, label in (
+                ("description", "beskrivning"),
+                ("causes", "orsaker"),
+                ("consequences", "konsekvenser"),
+                ("system_view", "systemperspektiv"),
+            )
+            if not texts[key]
+        ]
         if missing:
             raise DomainError("Fyll i " + ", ".join(missing) + " innan du skickar in rapporten.")
+    # Look the organisations up before a new report joins the session: a lookup may autoflush.
+    fixer = _organisation(group, values.get("fixer_organisation_id"))
+    affected = [
+        o for o in (_organisation(group, i) for i in values.get("affected_organisation_ids") or []) if o
+    ]
     if report is None:
         report = SystemErrorReport(group_id=group.id, reporter=reporter, status=S.DRAFT.value)
         db.session.add(report)
@@ -216,13 +241,11 @@ def save_report(
     for key, value in texts.items():
         setattr(report, key, value)
     report.who_can_fix = who_can_fix
-    report.fixer_organisation = _organisation(group, values.get("fixer_organisation_id"))
-    report.affected_organisations = [
-        o for o in (_organisation(group, i) for i in values.get("affected_organisation_ids") or []) if o
-    ]
+    report.fixer_organisation = fixer
+    report.affected_organisations = affected
     report.level = level.value
     report.category = category.value
-    report.client_count = client_count
+    report.client_count = None if client_count is None else int(client_count)
     if submit and report.status == S.DRAFT.value:
         _submit(report, reporter)
     db.session.flush()
@@ -264,7 +287,9 @@ def change_status(
     """Move a report to a new status, checking the move and what it needs."""
     current = report.status_enum
     if to not in TRANSITIONS[current]:
-        raise DomainError(f"En rapport med status {current.label.lower()} kan inte få status {to.label.lower()}.")
+        raise DomainError(
+            f"En rapport med status {current.label.lower()} kan inte få status {to.label.lower()}."
+        )
     reason = _clean(reason, 5000, "Texten")
     refuse_personnummer(reason)
     if (current, to) in BACKWARD and not reason:
@@ -277,7 +302,7 @@ def change_status(
         report.meeting = meeting
         report.agenda_item = agenda_item
     if to == S.IN_PROGRESS and current in {S.TAKEN_UP, S.SUBMITTED}:
-        set_owner(report, actor, owner, next_review_on, record=False)
+        set_owner(report, actor, owner, next_review_on)
     if to == S.RESOLVED:
         if not reason:
             raise DomainError("Beskriv vad som gjordes.")
@@ -291,7 +316,15 @@ def change_status(
         record = escalate(report, actor, **(escalation or {}))
         details = {"eskalerad till": record.body_label}
     report.status = to.value
-    _event(report, actor, EventKind.STATUS, from_status=current.value, to_status=to.value, note=reason, details=details)
+    _event(
+        report,
+        actor,
+        EventKind.STATUS,
+        from_status=current.value,
+        to_status=to.value,
+        note=reason,
+        details=details,
+    )
     db.session.flush()
     return report
 
@@ -301,7 +334,6 @@ def set_owner(
     actor: User,
     owner: Membership | None,
     next_review_on: date | None,
-    record: bool = True,
 ) -> SystemErrorReport:
     """Give the report an owner (a member of the group) and a next review date."""
     if owner is None or owner.group_id != report.group_id or not owner.is_active:
