@@ -40,8 +40,13 @@ def follow_up(meeting: Meeting, membership: Membership | None) -> dict:
 
 @provider(StandingKind.NEW_SYSTEM_ERRORS)
 def new_system_errors(meeting: Meeting, membership: Membership | None) -> dict:
-    """System errors submitted since the last meeting, up to the meeting's cap."""
-    return {"reports": [], "waiting": [], "cap": meeting.max_new_system_errors}
+    """System errors submitted since the last meeting and not yet taken up: the oldest first,
+    up to the meeting's cap; the rest are listed as waiting for a later meeting."""
+    from ..system_errors import services as register
+
+    reports = register.new_since_last_meeting(meeting, membership)
+    cap = meeting.max_new_system_errors
+    return {"reports": reports[:cap], "waiting": reports[cap:], "cap": cap}
 
 
 @provider(StandingKind.CLIENT_STATISTICS)

@@ -540,6 +540,24 @@ def unfollow(report: SystemErrorReport, user: User) -> None:
     db.session.flush()
 
 
+# -- feeding the agenda ----------------------------------------------------------------------------
+
+
+def new_since_last_meeting(meeting: Meeting, membership: Membership | None) -> list[SystemErrorReport]:
+    """Return the reports submitted since the group's previous meeting and still waiting to be
+    taken up, oldest first, as the member may see them."""
+    if membership is None:
+        return []
+    from ..meetings.services import previous_meeting
+
+    query = select(SystemErrorReport).where(SystemErrorReport.status == S.SUBMITTED.value)
+    previous = previous_meeting(meeting)
+    if previous is not None:
+        query = query.where(SystemErrorReport.submitted_at > previous.starts_at)
+    query = visibility_filter(query, meeting.group, membership.user, membership)
+    return db.session.scalars(query.order_by(SystemErrorReport.submitted_at, SystemErrorReport.id)).all()
+
+
 # -- summaries -------------------------------------------------------------------------------------
 
 
