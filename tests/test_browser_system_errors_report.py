@@ -103,10 +103,13 @@ def test_the_chair_takes_a_report_up_and_sets_an_owner_by_keyboard(app, demo, vi
     chair.screenshot("flow-chair-report-in-progress")
 
     # Follow, and a comment: both in place.
-    _press(
-        page.get_by_role("button", name="Sluta följa").or_(page.get_by_role("button", name="Följ rapporten"))
-    )
-    expect(page.locator("#report-follow button")).to_be_focused()
+    follow_button = page.locator("#report-follow button")
+    was_following = follow_button.inner_text().strip() == "Sluta följa"
+    _press(follow_button)
+    # Wait for the swap itself (the old button is focused before it too), so that its autofocus
+    # cannot move focus away while the comment is being written.
+    expect(follow_button).to_have_text("Följ rapporten" if was_following else "Sluta följa")
+    expect(follow_button).to_be_focused()
     page.locator("#comment-text").fill("Vi tar upp det med **socialtjänsten**.")
     _press(page.get_by_role("button", name="Spara kommentaren"))
     expect(page.locator("#report-history strong", has_text="socialtjänsten")).to_be_visible()
