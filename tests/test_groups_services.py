@@ -273,10 +273,17 @@ def test_set_municipalities_requires_at_least_one(app_ctx, demo):
 def test_set_municipalities_keeps_removes_and_adds(app_ctx, demo):
     mellana = group(demo)
     kept = next(m for m in mellana.municipalities if m.name == "Mellanå")
-    services.set_municipalities(mellana, ["MELLANÅ", "Västby"])
+    services.set_municipalities(mellana, ["Mellanå", "Åsby", "Östby"])
     db.session.flush()
-    assert sorted(mellana.municipality_names) == ["Mellanå", "Västby"]
+    services.set_municipalities(mellana, ["MELLANÅ", "Åsby", "Västby"])
+    db.session.flush()
+    assert sorted(mellana.municipality_names) == ["Mellanå", "Västby", "Åsby"]
     assert kept in mellana.municipalities  # the same row, not a new one
+
+
+def test_a_municipality_with_occurrences_cannot_be_removed(app_ctx, demo):
+    with pytest.raises(DomainError, match="förekomster"):
+        services.set_municipalities(group(demo), ["Mellanå"])  # the demo has occurrences in Åsby
 
 
 def test_create_group_writes_the_group_its_municipalities_and_chair(app_ctx, demo):
@@ -301,10 +308,10 @@ def test_group_names_differing_only_in_the_case_of_a_swedish_letter_clash(app_ct
 
 
 def test_update_group_may_keep_its_own_name(app_ctx, demo):
-    services.update_group(group(demo), GROUP_NAME, ["Mellanå"], 100, False)
+    services.update_group(group(demo), GROUP_NAME, ["Mellanå", "Åsby"], 100, False)
     assert (group(demo).default_meeting_minutes, group(demo).is_confidential_by_default) == (100, False)
     with pytest.raises(DomainError, match="redan en ledningsgrupp"):
-        services.update_group(group(demo), other_group(demo).name.upper(), ["Mellanå"], 100, False)
+        services.update_group(group(demo), other_group(demo).name.upper(), ["Mellanå", "Åsby"], 100, False)
 
 
 # -- settings -------------------------------------------------------------------------------

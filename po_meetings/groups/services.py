@@ -14,6 +14,7 @@ from ..models import (
     Group,
     Membership,
     Municipality,
+    Occurrence,
     Organisation,
     Role,
     User,
@@ -220,6 +221,12 @@ def set_municipalities(group: Group, names: list[str]) -> None:
     keep = {n.casefold() for n in names}
     for municipality in list(group.municipalities):
         if municipality.name.casefold() not in keep:
+            if municipality.id is not None and db.session.scalar(
+                select(Occurrence.id).where(Occurrence.municipality_id == municipality.id).limit(1)
+            ):
+                raise DomainError(
+                    f"{municipality.name} kan inte tas bort: det finns förekomster av systemfel i kommunen."
+                )
             group.municipalities.remove(municipality)
     have = {m.name.casefold() for m in group.municipalities}
     for name in names:
