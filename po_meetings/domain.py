@@ -22,6 +22,14 @@ def refuse_personnummer(*texts: str | None) -> None:
         raise DomainError(DEFAULT_MESSAGE)
 
 
+def clean_text(value: str | None, limit: int, what: str) -> str | None:
+    """Return trimmed optional text, refusing it when too long."""
+    value = (value or "").strip() or None
+    if value is not None and len(value) > limit:
+        raise DomainError(f"{what} får vara högst {limit} tecken.")
+    return value
+
+
 def get_or_404(model, object_id):
     """Return an object by primary key or answer 404."""
     obj = db.session.get(model, object_id)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..agendas import tree
-from ..domain import DomainError, refuse_personnummer
+from ..domain import DomainError, clean_text, refuse_personnummer
 from ..extensions import db
 from ..models import (
     LEADING_ROLES,
@@ -142,17 +142,9 @@ def _check_times(starts_at: datetime, ends_at: datetime) -> None:
         raise DomainError("Ett möte kan vara högst 12 timmar.")
 
 
-def _check_text(value: str | None, limit: int, what: str) -> str | None:
-    """Return trimmed optional text, refusing it when too long."""
-    value = (value or "").strip() or None
-    if value is not None and len(value) > limit:
-        raise DomainError(f"{what} får vara högst {limit} tecken.")
-    return value
-
-
 def _check_video_link(link: str | None) -> str | None:
     """Return a web link for a video meeting, refusing anything but http(s)."""
-    link = _check_text(link, 500, "Länken")
+    link = clean_text(link, 500, "Länken")
     if link is not None and not link.lower().startswith(("https://", "http://")):
         raise DomainError("Länken till videomötet ska börja med https://")
     return link
@@ -173,7 +165,7 @@ def create_meeting(
         raise DomainError("Mallen hör inte till gruppen.")
     refuse_personnummer(title, place, video_link)
     _check_times(starts_at, ends_at)
-    place = _check_text(place, 200, "Platsen")
+    place = clean_text(place, 200, "Platsen")
     video_link = _check_video_link(video_link)
     if place is None and video_link is None:
         raise DomainError("Ange en plats, en länk till videomötet eller båda.")
@@ -225,7 +217,7 @@ def update_meeting(
     ensure_editable(meeting)
     refuse_personnummer(title, place, video_link)
     _check_times(starts_at, ends_at)
-    place = _check_text(place, 200, "Platsen")
+    place = clean_text(place, 200, "Platsen")
     video_link = _check_video_link(video_link)
     if place is None and video_link is None:
         raise DomainError("Ange en plats, en länk till videomötet eller båda.")

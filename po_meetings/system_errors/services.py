@@ -10,7 +10,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from ..domain import DomainError, refuse_personnummer
+from ..domain import DomainError, clean_text, refuse_personnummer
 from ..extensions import db
 from ..models import (
     LEADING_ROLES,
@@ -169,14 +169,6 @@ def _event(report: SystemErrorReport, actor: User | None, kind: EventKind, **val
     return event
 
 
-def _clean(value: str | None, limit: int, what: str) -> str | None:
-    """Return trimmed optional text, refusing it when too long."""
-    value = (value or "").strip() or None
-    if value is not None and len(value) > limit:
-        raise DomainError(f"{what} får vara högst {limit} tecken.")
-    return value
-
-
 def _organisation(group: Group, organisation_id: int | None) -> Organisation | None:
     """Return an organisation by id (any organisation in the system may be chosen)."""
     if organisation_id is None:
@@ -200,14 +192,14 @@ def save_report(
     fixer_organisation_id, who_can_fix, proposal, system_view, level, category, client_count,
     affected_organisation_ids.
     """
-    title = _clean(values.get("title"), 200, "Rubriken")
+    title = clean_text(values.get("title"), 200, "Rubriken")
     if not title:
         raise DomainError("Ange en kort rubrik.")
     texts = {
-        key: _clean(values.get(key), 10_000, "Texten")
+        key: clean_text(values.get(key), 10_000, "Texten")
         for key in ("description", "causes", "consequences", "proposal", "system_view")
     }
-    who_can_fix = _clean(values.get("who_can_fix"), 300, "Vem som kan åtgärda")
+    who_can_fix = clean_text(values.get("who_can_fix"), 300, "Vem som kan åtgärda")
     refuse_personnummer(title, who_can_fix, *texts.values())
     level, category = check_classification(values.get("level"), values.get("category"))
     client_count = values.get("client_count")
@@ -290,7 +282,7 @@ def change_status(
         raise DomainError(
             f"En rapport med status {current.label.lower()} kan inte få status {to.label.lower()}."
         )
-    reason = _clean(reason, 5000, "Texten")
+    reason = clean_text(reason, 5000, "Texten")
     refuse_personnummer(reason)
     if (current, to) in BACKWARD and not reason:
         raise DomainError("Skriv varför rapporten flyttas tillbaka.")
@@ -398,8 +390,8 @@ def escalate(
         body_value = EscalationBody(body)
     except ValueError:
         raise DomainError("Välj vart rapporten eskaleras.") from None
-    body_other = _clean(body_other, 200, "Instansen")
-    channel = _clean(channel, 200, "Sättet")
+    body_other = clean_text(body_other, 200, "Instansen")
+    channel = clean_text(channel, 200, "Sättet")
     refuse_personnummer(body_other, channel)
     if body_value == EscalationBody.OTHER and not body_other:
         raise DomainError("Skriv vilken instans rapporten eskaleras till.")
@@ -430,8 +422,8 @@ def record_reply(
     outcome: str | None,
 ) -> Escalation:
     """Record the reply to an escalation and its outcome."""
-    reply = _clean(reply, 10_000, "Svaret")
-    outcome = _clean(outcome, 10_000, "Utfallet")
+    reply = clean_text(reply, 10_000, "Svaret")
+    outcome = clean_text(outcome, 10_000, "Utfallet")
     refuse_personnummer(reply, outcome)
     if received_on is None:
         raise DomainError("Ange när svaret kom.")
@@ -475,7 +467,7 @@ def add_occurrence(
         raise DomainError("Datumet kan inte ligga i framtiden.")
     if client_count is not None and client_count < 0:
         raise DomainError("Antalet klienter kan inte vara negativt.")
-    note = _clean(note, 2000, "Anteckningen")
+    note = clean_text(note, 2000, "Anteckningen")
     refuse_personnummer(note)
     occurrence = Occurrence(
         report=report,
@@ -508,7 +500,7 @@ def add_comment(report: SystemErrorReport, author: User, text: str) -> ReportEve
     """Comment on a report (Markdown); comments are searched with the report."""
     if report.status == S.DRAFT.value:
         raise DomainError("Ett utkast kan inte kommenteras.")
-    text = _clean(text, 10_000, "Kommentaren")
+    text = clean_text(text, 10_000, "Kommentaren")
     if not text:
         raise DomainError("Skriv en kommentar.")
     refuse_personnummer(text)
