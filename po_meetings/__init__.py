@@ -79,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
     from .groups import bp as groups_bp
     from .main import bp as main_bp
     from .meetings import bp as meetings_bp
+    from .minutes import bp as minutes_bp
     from .system_errors import bp as system_errors_bp
 
     app.register_blueprint(main_bp)
@@ -89,3 +90,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(meetings_bp)
     app.register_blueprint(system_errors_bp)
     app.register_blueprint(calendar_bp)
+    app.register_blueprint(minutes_bp)

@@ -373,8 +373,8 @@ def update(group_id, meeting_id):
 # -- the lifecycle: publish (kallelse), back to draft, cancel, start, close ----------------------
 
 
-def _change(meeting_id: int, action, success: str):
-    """Run one status change and go back to the meeting page, with the outcome as a message."""
+def _change(meeting_id: int, action, success: str, then: str | None = None):
+    """Run one status change and go to the meeting page (or ``then``), with the outcome as a message."""
     meeting = _meeting_or_404(meeting_id)
     try:
         action(meeting)
@@ -384,6 +384,8 @@ def _change(meeting_id: int, action, success: str):
         return redirect(_show_url(meeting), code=303)
     db.session.commit()
     flash(success, "success")
+    if then is not None:
+        return redirect(url_for(then, group_id=meeting.group_id, meeting_id=meeting.id), code=303)
     return redirect(_show_url(meeting), code=303)
 
 
@@ -452,14 +454,21 @@ def cancel(group_id, meeting_id):
 
 @bp.post("/<int:meeting_id>/start")
 def start(group_id, meeting_id):
-    """Open the meeting."""
-    return _change(meeting_id, services.start_meeting, "Mötet pågår.")
+    """Open the meeting and its minutes (one § per agenda item)."""
+    return _change(meeting_id, services.start_meeting, "Mötet pågår. Protokollet är öppnat.", "minutes.show")
 
 
 @bp.post("/<int:meeting_id>/close")
 def close(group_id, meeting_id):
-    """Close the meeting."""
-    return _change(meeting_id, services.close_meeting, "Mötet är avslutat.")
+    """Close the meeting: the minutes freeze and go to justering."""
+    from ..minutes import services as minutes_services
+
+    return _change(
+        meeting_id,
+        lambda meeting: minutes_services.close(meeting, g.membership),
+        "Mötet är avslutat. Protokollet går till justering.",
+        "minutes.show",
+    )
 
 
 # -- the agenda ----------------------------------------------------------------------------------

@@ -44,7 +44,8 @@ TRANSITIONS: dict[MeetingStatus, set[MeetingStatus]] = {
 }
 
 #: Statuses in which the agenda can still be changed.
-EDITABLE = {MeetingStatus.DRAFT, MeetingStatus.CALLED, MeetingStatus.IN_PROGRESS}
+#: Once the meeting is under way, the minutes take over: new matters become §§ there.
+EDITABLE = {MeetingStatus.DRAFT, MeetingStatus.CALLED}
 #: Roles that do not see confidential items.
 RESTRICTED_ROLES = {Role.OMBUD, Role.CO_OPTED}
 
@@ -283,12 +284,16 @@ def cancel_meeting(meeting: Meeting, reason: str) -> Meeting:
 
 
 def start_meeting(meeting: Meeting) -> Meeting:
-    """Open the meeting (pågår)."""
-    return change_status(meeting, MeetingStatus.IN_PROGRESS)
+    """Open the meeting (pågår) and its minutes: one § per agenda item, attendance from the answers."""
+    from ..minutes import services as minutes
+
+    change_status(meeting, MeetingStatus.IN_PROGRESS)
+    minutes.open_minutes(meeting)
+    return meeting
 
 
 def close_meeting(meeting: Meeting) -> Meeting:
-    """Close the meeting (avslutad)."""
+    """Move the meeting to avslutad without the minutes' checks (the minutes' close() runs them)."""
     return change_status(meeting, MeetingStatus.CLOSED)
 
 
@@ -296,7 +301,9 @@ def close_meeting(meeting: Meeting) -> Meeting:
 
 
 def ensure_editable(meeting: Meeting) -> None:
-    """Refuse changes to the agenda of a meeting that is closed, approved or cancelled."""
+    """Refuse changes to the agenda of a meeting that has started, closed, or was cancelled."""
+    if meeting.status_enum == MeetingStatus.IN_PROGRESS:
+        raise DomainError("Mötet pågår: lägg till nya ärenden som paragrafer i protokollet.")
     if meeting.status_enum not in EDITABLE:
         raise DomainError(f"Mötet är {meeting.status_label.lower()}: dagordningen kan inte längre ändras.")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -59,6 +59,8 @@ class Group(Audited, db.Model):
     mandate: Mapped[str | None] = mapped_column(Text, info={"free_text": True})
     #: sekretess som förval: what the group discusses is confidential until it decides otherwise
     is_confidential_by_default: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: ordföranden har utslagsröst vid lika röstetal (annars faller förslaget)
+    chair_has_casting_vote: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     municipalities: Mapped[list[Municipality]] = relationship(
