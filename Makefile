@@ -24,6 +24,7 @@ $(VENV)/.installed-test: pyproject.toml constraints.txt $(VENV)/.installed
 	touch $@
 
 run: $(VENV)/.installed
+	./scripts/system-deps.sh runtime
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 	$(FLASK) demo-logins

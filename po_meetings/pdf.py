@@ -102,7 +102,7 @@ def render_pdf(html: str, *, title: str, base_url: str | None = None) -> bytes:
     document.metadata.title = title
     document.metadata.created = None
     document.metadata.modified = None
-    return document.write_pdf()
+    return document.write_pdf(pdf_identifier=True)
 
 
 def sha256_hex(data: bytes) -> str:
