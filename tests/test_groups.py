@@ -517,6 +517,7 @@ def test_chair_saves_meeting_length_and_mandate(app, client, auth, demo):
     assert group_state(app, demo.group_id) == (90, "Vi följer upp **allt**.")
     page = client.get(f"/groups/{demo.group_id}").text
     assert "90 minuter" in page
+    assert "Förslaget faller." in page  # the casting-vote box was left unticked
     assert "Vi följer upp <strong>allt</strong>." in page
 
 
@@ -635,3 +636,16 @@ def test_audit_never_shows_rows_of_another_group(app, client, auth, demo):
     response = client.get(f"/groups/{demo.group_id}/audit?object_type=membership&object_id={johan_elsewhere}")
     assert "Inga händelser för det valda objektet." in response.text
     assert "member → vice_chair" not in response.text
+
+
+def test_chair_decides_whether_the_chair_has_a_casting_vote(app, client, auth, demo):
+    auth.login_as(permissions.CHAIR)
+    page = client.get(f"/groups/{demo.group_id}/settings").text
+    assert re.search(r'<input[^>]* checked id="chair_has_casting_vote"', page)  # the default: utslagsröst
+    data = {"default_meeting_minutes": "120", "chair_has_casting_vote": "y"}
+    assert client.post(f"/groups/{demo.group_id}/settings", data=data).status_code == 303
+    assert "Ordförandens röst avgör (utslagsröst)." in client.get(f"/groups/{demo.group_id}").text
+    del data["chair_has_casting_vote"]
+    assert client.post(f"/groups/{demo.group_id}/settings", data=data).status_code == 303
+    with app.app_context():
+        assert db.session.get(Group, demo.group_id).chair_has_casting_vote is False

@@ -766,8 +766,29 @@ def test_the_chair_starts_and_closes_the_meeting(app, client, auth, demo):
     html = client.get(page(demo)).text
     assert "Avsluta mötet" in html and "Pågår" in html
     response = client.post(f"{page(demo)}/close")
+    assert meeting_row(app, demo.meeting_id).status == "in_progress"
+    assert "Välj mötets sekreterare" in client.get(response.headers["Location"]).text
+    choose_officers(app, demo)
+    response = client.post(f"{page(demo)}/close")
     assert meeting_row(app, demo.meeting_id).status == "closed"
     assert "Mötet är avslutat." in client.get(response.headers["Location"]).text
+
+
+def choose_officers(app, demo):
+    """Choose a secretary and a justerare for the started demo meeting (closing needs them)."""
+    from po_meetings.minutes import services as minutes_services
+
+    with app.app_context():
+        meeting = db.session.get(Meeting, demo.meeting_id)
+        minutes = minutes_services.minutes_of(meeting)
+        chair = db.session.get(Membership, demo.membership("ordforande@demo.se"))
+        secretary, adjuster = (
+            db.session.get(Membership, demo.membership(e)) for e in ("ledamot@demo.se", "ledamot.vc@demo.se")
+        )
+        for person in (chair, secretary, adjuster):
+            minutes_services.set_attendance(minutes, chair, person.id, "present")
+        minutes_services.set_officers(minutes, chair, chair.id, secretary.id, [adjuster.id])
+        db.session.commit()
 
 
 def test_cancelling_needs_a_reason(app, client, auth, demo):

@@ -60,6 +60,7 @@ class GroupSettingsForm(BaseForm):
     is_confidential_by_default = BooleanField(
         "Det gruppen diskuterar är sekretessbelagt tills gruppen beslutar annat"
     )
+    chair_has_casting_vote = BooleanField("Ordföranden har utslagsröst vid lika röstetal")
     mandate = TextAreaField("Gruppens uppdrag och arbetsformer", validators=free_text(20_000))
 
 

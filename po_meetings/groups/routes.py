@@ -189,6 +189,7 @@ def update_settings(group_id):
             form.default_meeting_minutes.data,
             form.is_confidential_by_default.data,
             form.mandate.data or "",
+            form.chair_has_casting_vote.data,
         )
         if saved is not None:
             flash("Inställningarna är sparade.", "success")

@@ -288,14 +288,17 @@ def update_settings(
     default_meeting_minutes: int,
     is_confidential_by_default: bool,
     mandate: str | None = None,
+    chair_has_casting_vote: bool | None = None,
 ) -> Group:
-    """Change the group's defaults for new meetings and, if given, its mandate text."""
+    """Change the group's defaults for new meetings and, if given, its mandate text and voting rule."""
     if not 15 <= default_meeting_minutes <= 600:
         raise DomainError("Mötets längd ska vara mellan 15 och 600 minuter.")
     group.default_meeting_minutes = default_meeting_minutes
     group.is_confidential_by_default = is_confidential_by_default
     if mandate is not None:
         group.mandate = mandate.strip() or None
+    if chair_has_casting_vote is not None:
+        group.chair_has_casting_vote = bool(chair_has_casting_vote)
     db.session.flush()
     return group
 
