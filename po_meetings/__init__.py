@@ -76,6 +76,7 @@ def _register_blueprints(app: Flask) -> None:
     from .agendas import bp as agendas_bp
     from .auth import bp as auth_bp
     from .calendar import bp as calendar_bp
+    from .follow_up import bp as follow_up_bp
     from .groups import bp as groups_bp
     from .main import bp as main_bp
     from .meetings import bp as meetings_bp
@@ -91,3 +92,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(system_errors_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(minutes_bp)
+    app.register_blueprint(follow_up_bp)

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from .admin import services as admin_services
 from .extensions import db
 from .groups import services as group_services
+from .minutes import demo as minutes_demo
 from .models import Group, OrganisationKind, Role, User
 from .system_errors import demo as system_errors_demo
 
@@ -125,7 +126,9 @@ def seed_demo() -> Group:
             fk_member = membership
 
     _seed_meetings(group, users)
+    # The register first: the past meetings' minutes link decisions to its reports.
     system_errors_demo.seed_system_errors(group, users)
+    minutes_demo.seed_minutes(group, users)
 
     # A second group, so that one person sits in two groups and another group's data exists.
     other = group_services.create_group(OTHER_GROUP_NAME, ["Norrsjö"], users["ordforande.norrsjo@demo.se"])
@@ -135,7 +138,8 @@ def seed_demo() -> Group:
 
 
 def _seed_meetings(group: Group, users: dict[str, User]) -> None:
-    """Add two past meetings, one kallad coming meeting with a full agenda, and two proposals."""
+    """Add two past meetings (kallade; po_meetings.minutes.demo holds them), one kallad coming
+    meeting with a full agenda, and two proposals."""
     from datetime import time, timedelta
 
     from .agendas.services import templates_of
@@ -160,8 +164,8 @@ def _seed_meetings(group: Group, users: dict[str, User]) -> None:
         past = meetings.create_meeting(
             group, template, title, starts_at, ends_at, place="Kommunhuset, sal Åsen"
         )
-        for status in (MeetingStatus.CALLED, MeetingStatus.IN_PROGRESS, MeetingStatus.CLOSED):
-            meetings.change_status(past, status)
+        # Kallad back then (publish_agenda refuses a past date and would mail everyone today).
+        meetings.change_status(past, MeetingStatus.CALLED)
         past.published_at = starts_at - timedelta(days=14)
         past.notice_count = 1
 

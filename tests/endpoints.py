@@ -10,6 +10,41 @@ SAMPLE_USER = "ledamot.rsmh@demo.se"
 SAMPLE_ORGANISATION = "RSMH Mellanå"
 
 
+#: URL argument → key of the demo's minutes ids (tests/minutes_ids.py) where the names differ.
+MINUTES_ARGS = {"membership_id": "attendance_membership_id"}
+_PARAGRAPH = ("paragraph_id",)
+_DECISION = ("decision_id",)
+#: The object ids in each minutes and follow-up URL (besides group_id and meeting_id).
+MINUTES_ENDPOINT_ARGS = {
+    "minutes.update_attendance": ("membership_id",),
+    "minutes.show_paragraph": _PARAGRAPH,
+    "minutes.edit_paragraph": _PARAGRAPH,
+    "minutes.update_paragraph": _PARAGRAPH,
+    "minutes.paragraph_confidentiality": _PARAGRAPH,
+    "minutes.release_paragraph": _PARAGRAPH,
+    "minutes.approve_paragraph": _PARAGRAPH,
+    "minutes.create_guest": _PARAGRAPH,
+    "minutes.create_recusal": _PARAGRAPH,
+    "minutes.create_note": _PARAGRAPH,
+    "minutes.create_decision": _PARAGRAPH,
+    "minutes.extract_pdf": _PARAGRAPH,
+    "minutes.delete_guest": ("guest_id",),
+    "minutes.delete_recusal": ("recusal_id",),
+    "minutes.decide_note": ("note_id",),
+    "minutes.edit_decision": _DECISION,
+    "minutes.update_decision": _DECISION,
+    "minutes.delete_decision": _DECISION,
+    "minutes.record_votes": _DECISION,
+    "minutes.create_reservation": _DECISION,
+    "minutes.create_action": _DECISION,
+    "minutes.link_report": _DECISION,
+    "minutes.delete_vote": ("vote_id",),
+    "minutes.motivate_reservation": ("reservation_id",),
+    "follow_up.update_action": ("action_id",),
+    "follow_up.complete_organisation": ("follow_up_id",),
+}
+
+
 def url_args(endpoint: str, demo) -> dict:
     """Return URL arguments that make an endpoint's URL point at demo data of the Mellanå group."""
     args: dict = {}
@@ -63,6 +98,13 @@ def url_args(endpoint: str, demo) -> dict:
         args["number"] = demo.report_number
     if endpoint == "system_errors.record_reply":
         args["escalation_id"] = demo.escalation_id
+    if endpoint.startswith(("minutes.", "follow_up.")):
+        # The minutes of the latest justerade demo meeting, and one object of each kind in them.
+        args["group_id"] = demo.group_id
+        if endpoint.startswith("minutes."):
+            args["meeting_id"] = demo.minutes["past_meeting_id"]
+        for name in MINUTES_ENDPOINT_ARGS.get(endpoint, ()):
+            args[name] = demo.minutes[MINUTES_ARGS.get(name, name)]
     if endpoint == "calendar.feed":
         args["token"] = demo.calendar_token  # the feed is open to every role, by its token
     return args

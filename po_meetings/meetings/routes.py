@@ -381,6 +381,9 @@ def _change(meeting_id: int, action, success: str, then: str | None = None):
     except DomainError as error:
         db.session.rollback()
         flash(str(error), "error")
+        if then is not None and meeting.status_enum == MeetingStatus.IN_PROGRESS:
+            # A refused close is fixed on the minutes page (choose the secretary, decide a note...).
+            return redirect(url_for(then, group_id=meeting.group_id, meeting_id=meeting.id), code=303)
         return redirect(_show_url(meeting), code=303)
     db.session.commit()
     flash(success, "success")

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..models import Meeting, Membership, StandingKind
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Meeting, Membership, Minutes, StandingKind
 from . import services
 
 Provider = Callable[[Meeting, Membership | None], dict]
@@ -28,14 +31,26 @@ def provider(kind: StandingKind):
 
 @provider(StandingKind.PREVIOUS_MINUTES)
 def previous_minutes(meeting: Meeting, membership: Membership | None) -> dict:
-    """The previous meeting, whose minutes are to be approved."""
-    return {"previous": services.previous_meeting(meeting)}
+    """The previous meeting and its minutes: justerade (when) or still to be approved."""
+    previous = services.previous_meeting(meeting)
+    minutes = None
+    if previous is not None:
+        minutes = db.session.scalar(select(Minutes).where(Minutes.meeting_id == previous.id))
+    return {"previous": previous, "minutes": minutes}
 
 
 @provider(StandingKind.FOLLOW_UP)
 def follow_up(meeting: Meeting, membership: Membership | None) -> dict:
-    """Open decisions and action items (recorded once minutes exist)."""
-    return {"open_items": []}
+    """Every open action item and återrapportering from earlier meetings, overdue ones marked;
+    those in confidential §§ are left out for ombuds and co-opted members."""
+    from ..minutes import services as minutes_services
+
+    open_rows = minutes_services.open_follow_ups(meeting.group_id, membership, before=meeting.starts_at)
+    return {
+        "actions": open_rows.actions,
+        "organisation_follow_ups": open_rows.organisation_follow_ups,
+        "today": open_rows.today,
+    }
 
 
 @provider(StandingKind.NEW_SYSTEM_ERRORS)

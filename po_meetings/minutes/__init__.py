@@ -4,4 +4,5 @@ from flask import Blueprint
 
 bp = Blueprint("minutes", __name__, url_prefix="/groups/<int:group_id>/meetings/<int:meeting_id>/minutes")
 
-from . import routes  # noqa: E402,F401
+# The routes register themselves on bp: the page and its §§, the decisions, the printed protokoll.
+from . import decision_routes, document_routes, routes  # noqa: E402,F401

@@ -1,0 +1,302 @@
+"""View helpers for the decisions part of a § (decisions, votes, reservations, notes, actions, reports).
+
+The § block (minutes/_paragraph.html) is rendered by the page and by every route that changes a
+§; this module gives it one key, ``decision_part``, so its variables never clash with the rest of
+the § context. A route that was refused, or that wants a form open, leaves the form and message in
+:func:`keep` for the current request; :func:`decision_context` picks them up, so the same state
+shows whether the answer is the § fragment (htmx) or the whole page (no JavaScript).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import g
+from sqlalchemy import case, select
+
+from ..extensions import db
+from ..models import (
+    DecisionResult,
+    MinutesNote,
+    NoteStatus,
+    ReportStatus,
+    SystemErrorReport,
+    VoteChoice,
+)
+from ..system_errors.services import sees_all as sees_all_reports
+from . import services
+from .decision_forms import (
+    VOTE_CHOICES,
+    ActionForm,
+    DecisionForm,
+    EditDecisionForm,
+    MotivationForm,
+    NoteForm,
+    ReportLinkForm,
+    ReservationForm,
+)
+
+#: How many of the group's reports the link form offers (open ones first, newest first).
+REPORT_CHOICES_LIMIT = 200
+#: Report statuses that count as done when the link form orders its list.
+DONE_REPORT_STATUSES = (ReportStatus.RESOLVED.value, ReportStatus.CLOSED.value)
+
+
+@dataclass
+class DecisionRow:
+    """One decision as the § shows it, with the forms the viewer may use on it."""
+
+    decision: object
+    tally: dict
+    votes_left: list = field(default_factory=list)
+    chosen: dict = field(default_factory=dict)
+    votes_error: list = field(default_factory=list)
+    edit_form: object = None
+    reservation_form: object = None
+    motivation_forms: dict = field(default_factory=dict)
+    action_form: object = None
+    report_form: object = None
+    reports: list = field(default_factory=list)
+
+
+@dataclass
+class DecisionPart:
+    """Everything _decisions.html and _notes.html need for one §."""
+
+    paragraph: object
+    is_open: bool
+    can_write: bool
+    leads: bool
+    can_vote: bool
+    voters: list
+    recused: list
+    rows: list
+    notes: list
+    new_form: object = None
+    note_form: object = None
+    note_for_others: bool = False
+    notice: str | None = None
+    alert: list = field(default_factory=list)
+    focus: str | None = None
+    sees_report_titles: bool = False
+    vote_choices: list = field(default_factory=lambda: VOTE_CHOICES)
+
+
+# -- state kept for one request ------------------------------------------------------------------
+
+
+def _state(paragraph_id: int) -> dict:
+    """Return this request's kept state for one §."""
+    if "decision_state" not in g:
+        g.decision_state = {}
+    return g.decision_state.setdefault(
+        paragraph_id, {"forms": {}, "errors": {}, "notice": None, "focus": None}
+    )
+
+
+def keep(paragraph_id: int, key: str | None = None, form=None, error: str | None = None, **extra) -> None:
+    """Keep a form (with its errors), a refusal or a notice for the § while this request renders it.
+
+    ``key`` names the form (``new``, ``edit-<id>``, ``votes-<id>``, …); a refusal whose form is not
+    shown goes to the §'s alert instead.
+    """
+    state = _state(paragraph_id)
+    if key is not None and form is not None:
+        state["forms"][key] = form
+    if key is not None and error is not None:
+        state["errors"].setdefault(key, []).append(error)
+    for name, value in extra.items():
+        state[name] = value
+
+
+def prefix(kind: str, object_id: int) -> str:
+    """Return the form prefix of one form on the page (ids stay unique across §§ and decisions)."""
+    return f"{kind}-{object_id}"
+
+
+# -- who may reserve, who is present -----------------------------------------------------------------
+
+
+def voted_against(decision, membership_id: int) -> bool:
+    """Return whether the member voted against the outcome of a votering (and may reserve)."""
+    vote = next((v for v in decision.votes if v.membership_id == membership_id), None)
+    if vote is None or vote.choice == VoteChoice.ABSTAIN.value:
+        return False
+    if decision.result == DecisionResult.ADOPTED.value:
+        return vote.choice == VoteChoice.NO.value
+    if decision.result == DecisionResult.REJECTED.value:
+        return vote.choice == VoteChoice.YES.value
+    return False
+
+
+def may_reserve(decision, part) -> list:
+    """Return the voters who voted against the outcome and have not reserved yet."""
+    if not decision.is_vote:
+        return []
+    reserved = {r.membership_id for r in decision.reservations}
+    return [m for m in part.voters if m.id not in reserved and voted_against(decision, m.id)]
+
+
+def present_members(minutes, paragraph) -> list:
+    """Return everyone in the room for the § (co-opted members and ombuds included), by name."""
+    rows = [r for r in minutes.attendances if services.present_at(r, paragraph)]
+    return [r.membership for r in sorted(rows, key=lambda r: r.membership.user.name)]
+
+
+def seat_members(minutes) -> list:
+    """Return the group's members and substitutes (who can own an uppdrag or a report), by name."""
+    members = [
+        r.membership
+        for r in minutes.attendances
+        if r.membership.role_enum in services.SEAT_ROLES and r.membership.is_active
+    ]
+    return sorted(members, key=lambda m: m.user.name)
+
+
+def group_reports(group_id: int) -> list:
+    """Return the group's submitted reports for the link form: open ones first (one query a request)."""
+    cache = g.setdefault("decision_reports", {})
+    if group_id not in cache:
+        done = case((SystemErrorReport.status.in_(DONE_REPORT_STATUSES), 1), else_=0)
+        cache[group_id] = db.session.scalars(
+            select(SystemErrorReport)
+            .where(
+                SystemErrorReport.group_id == group_id,
+                SystemErrorReport.status != ReportStatus.DRAFT.value,
+            )
+            .order_by(done, SystemErrorReport.number_year.desc(), SystemErrorReport.number_seq.desc())
+            .limit(REPORT_CHOICES_LIMIT)
+        ).all()
+    return cache[group_id]
+
+
+def visible_notes(paragraph, by, can_write: bool, leads: bool) -> list[MinutesNote]:
+    """Return the notes the member sees: accepted ones; requested or declined ones only to the
+    minutes' writers and to the person who asked."""
+    notes = []
+    for note in paragraph.notes:
+        if note.status == NoteStatus.ACCEPTED.value or can_write or leads:
+            notes.append(note)
+        elif by is not None and note.membership_id == by.id:
+            notes.append(note)
+    return notes
+
+
+# -- the context ---------------------------------------------------------------------------------
+
+
+def _form(state: dict, key: str, factory):
+    """Return the kept form for a key, or a fresh one."""
+    kept = state["forms"].pop(key, None)
+    return kept if kept is not None else factory()
+
+
+def _row(minutes, paragraph, decision, by, part, state, flags) -> DecisionRow:
+    """Return one decision with the forms the member may use on it."""
+    can_write, is_open, final = flags
+    row = DecisionRow(decision=decision, tally=decision.tally())
+    did = decision.id
+    if can_write and not final and state.get("editing") == did:
+        row.edit_form = _form(
+            state,
+            f"edit-{did}",
+            lambda: EditDecisionForm(
+                formdata=None,
+                prefix=prefix("decision", did),
+                text=decision.text,
+                needs_organisation_approval=decision.needs_organisation_approval,
+            ),
+        )
+    if decision.is_vote and can_write and is_open and not final:
+        voted = {v.membership_id for v in decision.votes}
+        row.votes_left = [m for m in part.voters if m.id not in voted]
+        if row.votes_left:
+            row.chosen = state.get("chosen", {}).get(did, {})
+            row.votes_error = state["errors"].pop(f"votes-{did}", [])
+    if decision.is_vote and is_open and by is not None:
+        eligible = may_reserve(decision, part)
+        if not can_write:
+            eligible = [m for m in eligible if m.id == by.id]
+        if eligible or f"reservation-{did}" in state["forms"]:
+            row.reservation_form = _form(
+                state,
+                f"reservation-{did}",
+                lambda: ReservationForm(formdata=None, prefix=prefix("reservation", did)),
+            )
+            row.reservation_form.set_choices(eligible)
+    if not minutes.is_approved and by is not None:
+        for reservation in decision.reservations:
+            if reservation.membership_id == by.id or can_write:
+                rid = reservation.id
+                row.motivation_forms[rid] = _form(
+                    state,
+                    f"motivation-{rid}",
+                    lambda r=reservation: MotivationForm(
+                        formdata=None, prefix=prefix("motivation", r.id), motivation=r.motivation
+                    ),
+                )
+    if can_write and not final:
+        row.action_form = _form(
+            state, f"action-{did}", lambda: ActionForm(formdata=None, prefix=prefix("action", did))
+        )
+        row.action_form.set_choices(seat_members(minutes))
+        linked = {link.report_id for link in decision.report_links}
+        row.reports = [r for r in group_reports(minutes.group_id) if r.id not in linked]
+        row.report_form = _form(
+            state, f"report-{did}", lambda: ReportLinkForm(formdata=None, prefix=prefix("report", did))
+        )
+        row.report_form.set_choices(row.reports, seat_members(minutes))
+    return row
+
+
+def decision_context(minutes, paragraph, by) -> dict:
+    """Return the template variables the decisions part of one § needs (merged into paragraph_context).
+
+    Everything comes from what :func:`services.minutes_of` loaded; only the writer's report list
+    costs one query per request.
+    """
+    state = _state(paragraph.id)
+    can_write = services.can_write(minutes, by)
+    leads = services.leads(minutes, by) and not minutes.is_approved
+    is_open = minutes.closed_at is None and not minutes.is_approved
+    final = paragraph.approved_at_meeting
+    part = services.participation(paragraph)
+    flags = (can_write, is_open, final)
+    rows = [_row(minutes, paragraph, d, by, part, state, flags) for d in paragraph.decisions]
+    context = DecisionPart(
+        paragraph=paragraph,
+        is_open=is_open,
+        can_write=can_write,
+        leads=leads,
+        can_vote=can_write and is_open and not final,
+        voters=part.voters,
+        recused=part.recused,
+        rows=rows,
+        notes=visible_notes(paragraph, by, can_write, leads),
+        notice=state.get("notice"),
+        focus=state.get("focus"),
+        sees_report_titles=sees_all_reports(by),
+    )
+    if can_write and is_open and not final:
+        context.new_form = _form(
+            state, "new", lambda: DecisionForm(formdata=None, prefix=prefix("new-decision", paragraph.id))
+        )
+    present = present_members(minutes, paragraph)
+    if is_open and by is not None and (can_write or any(m.id == by.id for m in present)):
+        context.note_form = _form(
+            state,
+            "note",
+            lambda: NoteForm(formdata=None, prefix=prefix("note", paragraph.id), membership_id=by.id),
+        )
+        context.note_for_others = can_write
+        context.note_form.set_choices(present if can_write else [m for m in present if m.id == by.id])
+    # A kept form that is no longer shown (the minutes closed, the decision went): its messages
+    # go to the §'s alert, so a refusal is never silent.
+    for form in state["forms"].values():
+        for errors in form.errors.values():
+            context.alert.extend(errors)
+    state["forms"].clear()
+    for errors in state["errors"].values():
+        context.alert.extend(errors)
+    state["errors"].clear()
+    return {"decision_part": context}

@@ -1,0 +1,71 @@
+"""Routes for the printed protokoll: the print view, the PDF and the protokollsutdrag."""
+
+from __future__ import annotations
+
+from flask import abort, g, make_response, render_template, request
+
+from ..meetings import services as meeting_services
+from . import bp, document, services
+
+
+def _minutes_or_404(meeting_id: int):
+    """Return the minutes of a meeting of this group that the caller may see, or answer 404."""
+    meeting = meeting_services.get_meeting(g.group, meeting_id, g.membership)
+    if meeting is None:
+        abort(404)
+    minutes = services.minutes_of(meeting)
+    if minutes is None:
+        abort(404)
+    return minutes
+
+
+def _audience() -> document.Audience:
+    """Return the version the caller gets: ``?version=public`` for members, always public for others."""
+    return document.audience_for(g.membership, request.args.get("version"))
+
+
+def _pdf_response(rendered: document.Rendered):
+    """Return a PDF download with its SHA-256 in the headers."""
+    response = make_response(rendered.data)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{rendered.file_name}"'
+    response.headers["X-Checksum-SHA256"] = rendered.sha256
+    return response
+
+
+@bp.get("/print")
+def print_view(group_id, meeting_id):
+    """Show the protokoll as it prints, with the checksum of its PDF."""
+    minutes = _minutes_or_404(meeting_id)
+    audience = _audience()
+    rendered = document.protokoll_pdf(minutes, audience)
+    return render_template(
+        "minutes/print.html",
+        doc=document.build(minutes, audience),
+        meeting=minutes.meeting,
+        minutes=minutes,
+        rendered=rendered,
+        may_choose=services.sees_confidential(g.membership),
+        extracts=[
+            p
+            for p in services.visible_paragraphs(minutes, g.membership)
+            if audience == document.Audience.FULL or not p.is_secret
+        ],
+    )
+
+
+@bp.get("/protokoll.pdf")
+def pdf(group_id, meeting_id):
+    """Download the protokoll as a PDF (the version the caller may read)."""
+    minutes = _minutes_or_404(meeting_id)
+    return _pdf_response(document.protokoll_pdf(minutes, _audience()))
+
+
+@bp.get("/paragraphs/<int:paragraph_id>/utdrag.pdf")
+def extract_pdf(group_id, meeting_id, paragraph_id):
+    """Download a protokollsutdrag of one § (404 for a confidential § the caller may not see)."""
+    minutes = _minutes_or_404(meeting_id)
+    paragraph = document.extract_paragraph(minutes, paragraph_id, g.membership)
+    if paragraph is None:
+        abort(404)
+    return _pdf_response(document.extract_pdf(minutes, paragraph))
