@@ -3,9 +3,11 @@ an ``auth`` helper that logs in as a role, and factories that return plain value
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import os
 import tempfile
+from datetime import date
 from types import SimpleNamespace
 
 import pytest
@@ -16,6 +18,7 @@ from sqlalchemy import select, text
 from po_meetings import create_app, permissions
 from po_meetings.extensions import db
 
+from . import snapshot
 from .pg_server import PostgresServer
 
 DEMO_PASSWORD = "demo-losenord"
@@ -125,7 +128,8 @@ def _empty_tables() -> None:
     else:
         for table in tables:
             db.session.execute(table.delete())
-        db.session.execute(text("DELETE FROM system_error_search"))  # the FTS5 table
+        for name in snapshot.sqlite_virtual_tables(db.session.connection()):  # the FTS5 search index
+            db.session.execute(text(f'DELETE FROM "{name}"'))
     db.session.commit()
 
 
@@ -200,9 +204,9 @@ def auth(client) -> AuthActions:
     return AuthActions(client)
 
 
-@pytest.fixture
-def demo(app):
-    """Load the demo data and return the ids the tests need."""
+def _demo_values() -> dict:
+    """Seed the demo data into the empty database and return the ids the tests need."""
+    from .minutes_ids import minutes_ids
     from po_meetings import demo as demo_module
     from po_meetings.calendar import services as calendar_services
     from po_meetings.models import (
@@ -218,54 +222,118 @@ def demo(app):
     )
     from po_meetings.system_errors import demo as se_demo
 
-    with app.app_context():
-        group = demo_module.seed_demo()
-        db.session.commit()
-        other = db.session.scalar(select(Group).where(Group.name == demo_module.OTHER_GROUP_NAME))
-        users = {u.email: u.id for u in db.session.scalars(select(User))}
-        memberships = {(m.group_id, m.user.email): m.id for m in db.session.scalars(select(Membership))}
-        organisations = {o.name: o.id for o in db.session.scalars(select(Organisation))}
-        template = db.session.scalars(
-            select(AgendaTemplate).where(AgendaTemplate.group_id == group.id).order_by(AgendaTemplate.id)
-        ).first()
-        meetings = db.session.scalars(
-            select(Meeting).where(Meeting.group_id == group.id).order_by(Meeting.starts_at)
-        ).all()
-        coming = next(m for m in meetings if m.status == MeetingStatus.CALLED.value)
-        proposals = db.session.scalars(select(Proposal).where(Proposal.meeting_id == coming.id)).all()
-        # A valid calendar feed token (of a member who plays no role persona) for the matrix.
-        calendar_token = calendar_services.create_token(db.session.get(User, users["ledamot.vc@demo.se"]))
-        db.session.commit()
-        # The systemfel register: reports found by their demo titles (po_meetings.system_errors.demo).
-        reports = {
-            r.title: r
-            for r in db.session.scalars(
-                select(SystemErrorReport).where(SystemErrorReport.group_id == group.id)
-            )
-        }
-        report = reports[se_demo.ESCALATED_TITLE]  # eskalerad, not confidential, by ombud@demo.se
-        confidential = reports[se_demo.CONFIDENTIAL_TITLE]  # confidential, by a member
-        draft = reports[se_demo.DRAFT_TITLE]  # a draft by ombud@demo.se
+    group = demo_module.seed_demo()
+    db.session.commit()
+    other = db.session.scalar(select(Group).where(Group.name == demo_module.OTHER_GROUP_NAME))
+    users = {u.email: u.id for u in db.session.scalars(select(User))}
+    memberships = {(m.group_id, m.user.email): m.id for m in db.session.scalars(select(Membership))}
+    organisations = {o.name: o.id for o in db.session.scalars(select(Organisation))}
+    template = db.session.scalars(
+        select(AgendaTemplate).where(AgendaTemplate.group_id == group.id).order_by(AgendaTemplate.id)
+    ).first()
+    meetings = db.session.scalars(
+        select(Meeting).where(Meeting.group_id == group.id).order_by(Meeting.starts_at)
+    ).all()
+    coming = next(m for m in meetings if m.status == MeetingStatus.CALLED.value)
+    proposals = db.session.scalars(select(Proposal).where(Proposal.meeting_id == coming.id)).all()
+    # A valid calendar feed token (of a member who plays no role persona) for the matrix.
+    calendar_token = calendar_services.create_token(db.session.get(User, users["ledamot.vc@demo.se"]))
+    db.session.commit()
+    # The systemfel register: reports found by their demo titles (po_meetings.system_errors.demo).
+    reports = {
+        r.title: r
+        for r in db.session.scalars(select(SystemErrorReport).where(SystemErrorReport.group_id == group.id))
+    }
+    report = reports[se_demo.ESCALATED_TITLE]  # eskalerad, not confidential, by ombud@demo.se
+    confidential = reports[se_demo.CONFIDENTIAL_TITLE]  # confidential, by a member
+    draft = reports[se_demo.DRAFT_TITLE]  # a draft by ombud@demo.se
+    return dict(
+        template_id=template.id,
+        template_item_id=min(i.id for i in template.items if i.parent_id is None),
+        meeting_id=coming.id,
+        past_meeting_ids=[m.id for m in meetings if m.id != coming.id],
+        agenda_item_id=min(i.id for i in coming.items if i.parent_id is None and not i.is_confidential),
+        confidential_item_id=next(i.id for i in coming.items if i.is_confidential),
+        proposal_ids=[p.id for p in proposals],
+        calendar_token=calendar_token,
+        report_number=report.number,
+        confidential_report_number=confidential.number,
+        escalation_id=next(e.id for e in report.escalations if e.reply_received_on is None),
+        draft_number=f"U-{draft.id}",
+        group_id=group.id,
+        other_group_id=other.id,
+        users=users,
+        memberships=memberships,
+        organisations=organisations,
+        # Ids in the latest justerade demo minutes, for the endpoint matrix (tests/minutes_ids.py).
+        minutes=minutes_ids(db.session, group.id),
+    )
+
+
+def _local_today() -> date:
+    """Return today's date where the meetings take place (the demo dates count from it)."""
+    from po_meetings.meetings.services import local
+    from po_meetings.models import utcnow
+
+    return local(utcnow()).date()
+
+
+class DemoSnapshot:
+    """The demo data of the session, seeded once and restored before every test that asks for it."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.day: date | None = None
+        self.values: dict | None = None
+        self.rows: snapshot.Snapshot | None = None
+
+    def _seed(self) -> None:
+        """Seed the demo data once, remember its rows and ids, and empty the database again."""
+        tables = db.metadata.sorted_tables
+        with db.engine.connect() as connection:
+            if any(connection.execute(select(table).limit(1)).first() for table in tables):
+                raise RuntimeError(
+                    "the demo fixture needs an empty database: request it before fixtures that write"
+                )
+        day = _local_today()
+        self.values = _demo_values()
+        db.session.remove()
+        with db.engine.connect() as connection:
+            self.rows = snapshot.capture(connection, tables)
+        self.day = day
+        _empty_tables()
+        db.session.remove()
+
+    def load(self) -> SimpleNamespace:
+        """Write the demo rows into the empty database and return a fresh namespace of their ids."""
+        with self.app.app_context():
+            # The demo dates count from today: a session that passes midnight seeds again.
+            if self.rows is None or self.day != _local_today():
+                self._seed()
+            with db.engine.begin() as connection:
+                snapshot.restore(connection, self.rows)
+        values = copy.deepcopy(self.values)
+        memberships, group_id = values["memberships"], values["group_id"]
         return SimpleNamespace(
-            template_id=template.id,
-            template_item_id=min(i.id for i in template.items if i.parent_id is None),
-            meeting_id=coming.id,
-            past_meeting_ids=[m.id for m in meetings if m.id != coming.id],
-            agenda_item_id=min(i.id for i in coming.items if i.parent_id is None and not i.is_confidential),
-            confidential_item_id=next(i.id for i in coming.items if i.is_confidential),
-            proposal_ids=[p.id for p in proposals],
-            calendar_token=calendar_token,
-            report_number=report.number,
-            confidential_report_number=confidential.number,
-            escalation_id=next(e.id for e in report.escalations if e.reply_received_on is None),
-            draft_number=f"U-{draft.id}",
-            group_id=group.id,
-            other_group_id=other.id,
-            users=users,
-            memberships=memberships,
-            organisations=organisations,
-            membership=lambda email, group_id=group.id: memberships[(group_id, email)],
+            **values,
+            membership=lambda email, group_id=group_id: memberships[(group_id, email)],
         )
+
+
+@pytest.fixture(scope="session")
+def _demo_snapshot(_session_app) -> DemoSnapshot:
+    """Hold the session's demo snapshot (seeded on first use, per database)."""
+    return DemoSnapshot(_session_app)
+
+
+@pytest.fixture
+def demo(app, _demo_snapshot):
+    """Load the demo data and return the ids the tests need.
+
+    The first test seeds it through the services; every later one gets the same rows (same
+    ids, same values, audit trail and search index included) restored from a snapshot.
+    """
+    return _demo_snapshot.load()
 
 
 @pytest.fixture

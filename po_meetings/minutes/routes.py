@@ -279,7 +279,9 @@ def edit_paragraph(group_id, meeting_id, paragraph_id):
             context = views.paragraph_context(minutes, paragraph, g.membership, paragraph_error=refusal)
             return _fragment("minutes/_paragraph.html", **context)
         html = views.render_paragraph(minutes, paragraph, g.membership, paragraph_error=refusal)
-        return _page(meeting, minutes, 403, blocks={paragraph.id: html})
+        # Locked minutes or a § justerad at the meeting are a state (409); not writing them is 403.
+        locked = minutes.is_approved or paragraph.approved_at_meeting
+        return _page(meeting, minutes, 409 if locked else 403, blocks={paragraph.id: html})
     form = views.paragraph_form(paragraph)
     if wants_fragment():
         context = views.paragraph_context(minutes, paragraph, g.membership, form=form)

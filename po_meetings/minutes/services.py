@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain import DomainError, clean_text, refuse_personnummer
-from ..meetings.services import STOCKHOLM
 from ..extensions import db
+from ..meetings.services import STOCKHOLM
 from ..models import (
     LEADING_ROLES,
     ORDINARY_ROLES,
@@ -103,8 +103,10 @@ def is_adjuster(minutes: Minutes, by: Membership | None) -> bool:
 
 
 def leads(minutes: Minutes, by: Membership | None) -> bool:
-    """Return whether the member chairs the meeting or leads the group."""
-    return by is not None and (is_chair(minutes, by) or by.role_enum in LEADING_ROLES)
+    """Return whether the member chairs the meeting or leads the meeting's group."""
+    return by is not None and (
+        is_chair(minutes, by) or (by.group_id == minutes.group_id and by.role_enum in LEADING_ROLES)
+    )
 
 
 def can_write(minutes: Minutes, by: Membership | None) -> bool:
@@ -150,6 +152,12 @@ def _touch(minutes: Minutes) -> None:
     """Count a change after closing as a new revision, so earlier justeringar no longer count."""
     if minutes.closed_at is not None:
         minutes.revision = (minutes.revision or 1) + 1
+
+
+def _local_day(minutes_or_meeting) -> date:
+    """Return the meeting's date in Stockholm (its § year and the earliest due date count from it)."""
+    meeting = minutes_or_meeting.meeting if isinstance(minutes_or_meeting, Minutes) else minutes_or_meeting
+    return meeting.starts_at.astimezone(STOCKHOLM).date()
 
 
 def _require_not_immediately_approved(paragraph: Paragraph) -> None:
@@ -266,7 +274,7 @@ def open_minutes(meeting: Meeting) -> Minutes:
         revision=1,
     )
     db.session.add(minutes)
-    year = meeting.starts_at.year
+    year = _local_day(meeting).year
     position = 0
     tops = sorted((i for i in meeting.items if i.parent_id is None), key=lambda i: i.position)
     for top in tops:
@@ -296,7 +304,7 @@ def open_minutes(meeting: Meeting) -> Minutes:
 
 def _paragraph_from(item: AgendaItem, children, position: int, year: int, meeting: Meeting) -> Paragraph:
     """Return a new § for an agenda item; its sub-items become headings in the text."""
-    body = "\n\n".join(f"**{letter}) {child.title}**" for letter, child in zip("abcdefghijklmnop", children))
+    body = "\n\n".join(f"**{letter}) {child.title}**" for letter, child in zip("abcdefghijklmnop", children, strict=False))
     return Paragraph(
         group_id=meeting.group_id,
         agenda_item=item,
@@ -312,7 +320,8 @@ def _paragraph_from(item: AgendaItem, children, position: int, year: int, meetin
 def renumber_year(group_id: int, year: int) -> None:
     """Number the §§ of a group's year in meeting order: justerade minutes keep their numbers.
 
-    The first § of the year's first meeting is § 1; numbers run on across meetings.
+    The first § of the year's first meeting is § 1; numbers run on across meetings. A number that
+    justerade minutes hold is never given again (an earlier meeting still open skips it).
     """
     rows = db.session.scalars(
         select(Minutes)
@@ -321,6 +330,7 @@ def renumber_year(group_id: int, year: int) -> None:
         .options(selectinload(Minutes.paragraphs))
         .order_by(Meeting.starts_at, Minutes.id)
     ).all()
+    taken = {p.number for m in rows if m.is_approved for p in m.paragraphs if p.year == year}
     last = 0
     for minutes in rows:
         paragraphs = [p for p in minutes.paragraphs if p.year == year]
@@ -331,6 +341,8 @@ def renumber_year(group_id: int, year: int) -> None:
             continue
         for paragraph in sorted(paragraphs, key=lambda p: p.position):
             last += 1
+            while last in taken:
+                last += 1
             if paragraph.number != last:
                 paragraph.number = last
     db.session.flush()
@@ -383,11 +395,18 @@ def set_officers(
             raise DomainError("Sekreteraren kan inte vara justerare.")
         if _attendance(minutes, adjuster.id).presence != Presence.PRESENT.value:
             raise DomainError(f"{adjuster.user.name} är inte närvarande och kan inte vara justerare.")
+    chair_changed = minutes.chair_id != chair.id
     minutes.chair = chair
     minutes.secretary = secretary
     minutes.adjuster = adjusters[0] if adjusters else None
     minutes.second_adjuster = adjusters[1] if len(adjusters) > 1 else None
     db.session.flush()
+    if chair_changed:  # the utslagsröst follows the meeting's chair
+        for paragraph in minutes.paragraphs:
+            for decision in paragraph.decisions:
+                if decision.is_vote and decision.votes:
+                    compute_result(decision)
+        _check_votes_and_reservations(minutes)
     return minutes
 
 
@@ -460,7 +479,8 @@ def set_attendance(
     row.serving_for = serving_for
     row.arrived_at = arrived
     row.left_after = left
-    db.session.flush()
+    db.session.flush()  # serving_for_id follows serving_for only at the flush
+    _check_votes_and_reservations(minutes)
     return row
 
 
@@ -547,6 +567,34 @@ def participation(paragraph: Paragraph) -> Participation:
     return result
 
 
+def _check_reservations(decision: Decision) -> None:
+    """Refuse a change after which someone who reserved themselves no longer voted against the outcome."""
+    for reservation in decision.reservations:
+        if not _did_not_support(decision, reservation.membership_id):
+            name = reservation.membership.user.name
+            raise DomainError(
+                f"Ändringen vänder utfallet i {decision.paragraph.label}, men {name} har reserverat sig "
+                f"mot det tidigare utfallet. Ta bort {name}s röst först; reservationen går då med."
+            )
+
+
+def _check_votes_and_reservations(minutes: Minutes) -> None:
+    """Refuse a change after which a vote is by someone who no longer votes in its §, or a
+    reservation is by someone who no longer voted against the outcome."""
+    for paragraph in minutes.paragraphs:
+        if not any(d.votes or d.reservations for d in paragraph.decisions):
+            continue
+        voter_ids = participation(paragraph).voter_ids
+        for decision in paragraph.decisions:
+            for vote in decision.votes:
+                if vote.membership_id not in voter_ids:
+                    raise DomainError(
+                        f"{vote.membership.user.name} har röstat i {paragraph.label} och skulle inte längre "
+                        "vara röstberättigad där. Ta bort rösten först."
+                    )
+            _check_reservations(decision)
+
+
 # -- §§ -----------------------------------------------------------------------------------------
 
 
@@ -593,7 +641,7 @@ def add_paragraph(minutes: Minutes, by: Membership, title: str) -> Paragraph:
     paragraph = Paragraph(
         group_id=minutes.group_id,
         position=position,
-        year=minutes.meeting.starts_at.year,
+        year=_local_day(minutes).year,
         number=position,
         title=title,
         is_confidential=False,
@@ -755,6 +803,8 @@ def _organisations_of(group_id: int) -> list:
 
 def set_organisation_approval(decision: Decision, by: Membership, flag: bool) -> Decision:
     """Flag a decision as one the group cannot take alone: each organisation reports back."""
+    _require_writer(decision.paragraph.minutes, by)
+    _require_not_immediately_approved(decision.paragraph)
     flag = bool(flag)
     if decision.needs_organisation_approval == flag:
         return decision
@@ -768,6 +818,7 @@ def set_organisation_approval(decision: Decision, by: Membership, flag: bool) ->
             )
     else:
         decision.follow_ups.clear()
+    _touch(decision.paragraph.minutes)
     db.session.flush()
     return decision
 
@@ -806,6 +857,7 @@ def cast_vote(decision: Decision, by: Membership, membership_id: int, choice: Vo
     db.session.add(vote)
     db.session.flush()
     compute_result(decision)
+    _check_reservations(decision)
     return vote
 
 
@@ -836,6 +888,7 @@ def withdraw_vote(vote: Vote, by: Membership) -> None:
     decision.votes.remove(vote)
     db.session.flush()
     compute_result(decision)
+    _check_reservations(decision)
 
 
 def compute_result(decision: Decision) -> Decision:
@@ -1006,7 +1059,7 @@ def add_action(
     owner = _member_of(minutes, owner_id, "Den ansvariga")
     if owner.role_enum not in SEAT_ROLES:
         raise DomainError("Den ansvariga ska vara ledamot eller ersättare i gruppen.")
-    if due_on is not None and due_on < minutes.meeting.starts_at.date():
+    if due_on is not None and due_on < _local_day(minutes):
         raise DomainError("Uppdraget kan inte ha ett slutdatum före mötet.")
     action = ActionItem(
         decision=decision,
@@ -1026,7 +1079,8 @@ def set_action_status(
     action: ActionItem, by: Membership, status: ActionStatus | str, reason: str | None = None
 ) -> ActionItem:
     """Move an uppdrag on: its owner or the group's leaders; striking it needs a reason."""
-    if by.id != action.owner_id and by.role_enum not in LEADING_ROLES:
+    leader = by.group_id == action.group_id and by.role_enum in LEADING_ROLES
+    if by.id != action.owner_id and not leader:
         raise DomainError("Bara den ansvariga eller ordföranden kan ändra uppdragets status.")
     try:
         status = ActionStatus(status)
@@ -1048,7 +1102,9 @@ def set_action_status(
 
 def mark_follow_up_done(follow_up: OrganisationFollowUp, by: Membership, note: str | None) -> OrganisationFollowUp:
     """Mark an organisation's återrapportering done: its representative, or the group's leaders."""
-    if by.organisation_id != follow_up.organisation_id and by.role_enum not in LEADING_ROLES:
+    in_group = by.group_id == follow_up.group_id
+    represents = in_group and by.role_enum in SEAT_ROLES and by.organisation_id == follow_up.organisation_id
+    if not represents and not (in_group and by.role_enum in LEADING_ROLES):
         raise DomainError(f"Bara den som företräder {follow_up.organisation.name} kan återrapportera.")
     if not follow_up.is_open:
         raise DomainError("Organisationen har redan återrapporterat.")
@@ -1117,6 +1173,10 @@ def close(meeting: Meeting, by: Membership) -> Minutes:
     """Close the meeting: attendance, votes and reservations freeze; the draft goes to justering."""
     from ..meetings import services as meeting_services
 
+    if meeting.status_enum == MeetingStatus.APPROVED:
+        raise DomainError(LOCKED)
+    if meeting.status_enum != MeetingStatus.IN_PROGRESS:
+        meeting_services.change_status(meeting, MeetingStatus.CLOSED)  # raises the status message
     minutes = minutes_of(meeting)
     if minutes is None:
         raise DomainError("Mötet har inget protokoll att avsluta.")
@@ -1179,7 +1239,7 @@ def justera(minutes: Minutes, by: Membership, approve: bool, comment: str | None
         revision=minutes.revision,
         created_at=utcnow(),
     )
-    minutes.approvals.append(approval)
+    db.session.add(approval)  # Approval(minutes=...) is already in minutes.approvals
     db.session.flush()
     latest = current_approvals(minutes)
     if all(
@@ -1217,7 +1277,7 @@ def add_correction(minutes: Minutes, by: Membership, paragraph_id: int | None, t
         created_by_id=by.user_id,
         created_at=utcnow(),
     )
-    minutes.corrections.append(correction)
+    db.session.add(correction)  # Correction(minutes=...) is already in minutes.corrections
     db.session.flush()
     return correction
 
@@ -1248,8 +1308,8 @@ def open_follow_ups(group_id: int, by: Membership | None, before=None) -> OpenFo
             ActionItem.status.in_([ActionStatus.NOT_STARTED.value, ActionStatus.IN_PROGRESS.value]),
         )
         .options(
-            selectinload(ActionItem.owner).selectinload(Membership.user),
-            selectinload(ActionItem.decision).selectinload(Decision.paragraph).selectinload(Paragraph.minutes),
+            joinedload(ActionItem.owner).joinedload(Membership.user),
+            joinedload(ActionItem.decision).joinedload(Decision.paragraph).joinedload(Paragraph.minutes),
         )
     )
     follow_query = (
@@ -1260,10 +1320,8 @@ def open_follow_ups(group_id: int, by: Membership | None, before=None) -> OpenFo
         .join(Meeting, Minutes.meeting_id == Meeting.id)
         .where(OrganisationFollowUp.group_id == group_id, OrganisationFollowUp.done_at.is_(None))
         .options(
-            selectinload(OrganisationFollowUp.organisation),
-            selectinload(OrganisationFollowUp.decision)
-            .selectinload(Decision.paragraph)
-            .selectinload(Paragraph.minutes),
+            joinedload(OrganisationFollowUp.organisation),
+            joinedload(OrganisationFollowUp.decision).joinedload(Decision.paragraph).joinedload(Paragraph.minutes),
         )
     )
     if before is not None:
