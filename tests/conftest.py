@@ -206,7 +206,6 @@ def auth(client) -> AuthActions:
 
 def _demo_values() -> dict:
     """Seed the demo data into the empty database and return the ids the tests need."""
-    from .minutes_ids import minutes_ids
     from po_meetings import demo as demo_module
     from po_meetings.calendar import services as calendar_services
     from po_meetings.models import (
@@ -221,6 +220,8 @@ def _demo_values() -> dict:
         User,
     )
     from po_meetings.system_errors import demo as se_demo
+
+    from .minutes_ids import minutes_ids
 
     group = demo_module.seed_demo()
     db.session.commit()
