@@ -463,15 +463,21 @@ def start(group_id, meeting_id):
 
 @bp.post("/<int:meeting_id>/close")
 def close(group_id, meeting_id):
-    """Close the meeting: the minutes freeze and go to justering."""
+    """Close the meeting: the minutes freeze and go to the chair and the justerare for justering."""
+    from ..minutes import notices as minutes_notices
     from ..minutes import services as minutes_services
 
-    return _change(
-        meeting_id,
-        lambda meeting: minutes_services.close(meeting, g.membership),
-        "Mötet är avslutat. Protokollet går till justering.",
-        "minutes.show",
+    def close_and_tell(meeting):
+        minutes = minutes_services.close(meeting, g.membership)
+        minutes_notices.queue_for_justering(minutes)
+
+    response = _change(
+        meeting_id, close_and_tell, "Mötet är avslutat. Protokollet går till justering.", "minutes.show"
     )
+    sent, failed = mail.deliver_pending()
+    if sent or failed:
+        flash(*_delivery_message(sent, failed, "besked om justeringen"))
+    return response
 
 
 # -- the agenda ----------------------------------------------------------------------------------

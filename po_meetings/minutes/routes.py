@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from flask import abort, flash, g, make_response, redirect, render_template, request, url_for
 
+from .. import mail
 from ..domain import DomainError, commit_or_error
 from ..extensions import db
 from ..groups import services as group_services
 from ..htmx import wants_fragment
 from ..meetings import services as meeting_services
-from . import bp, services, views
+from . import bp, notices, services, views
 from .forms import ConfidentialForm, CorrectionForm, JusteraForm, NewParagraphForm
 
 # -- lookups ---------------------------------------------------------------------------------
@@ -432,9 +433,10 @@ def justera(group_id, meeting_id):
     approval = None
     if form.validate():
         approval = commit_or_error(
-            form.comment, services.justera, minutes, g.membership, form.approves(), form.comment.data
+            form.comment, _justera_and_tell, minutes, g.membership, form.approves(), form.comment.data
         )
     if approval is not None:
+        mail.deliver_pending()
         meeting, minutes = _load(meeting_id)
         if minutes.is_approved:
             message = "Protokollet är justerat och låst."
@@ -462,6 +464,17 @@ def justera(group_id, meeting_id):
             **views.justering_context(minutes, g.membership, form=form, error=error),
         )
     return _page(meeting, minutes, 422, justering={"form": form, "error": error})
+
+
+def _justera_and_tell(minutes, by, approves: bool, comment: str | None):
+    """Justera (or send back) and queue the mail it calls for: the group when the minutes are
+    justerade, the secretary when they are sent back."""
+    approval = services.justera(minutes, by, approves, comment)
+    if minutes.is_approved:
+        notices.queue_approved(minutes)
+    elif not approves:
+        notices.queue_returned(minutes, approval)
+    return approval
 
 
 @bp.post("/corrections")
