@@ -8,14 +8,13 @@ Swedish message shows beside the form, in the § fragment (htmx) or on the whole
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 
 from ..domain import DomainError
 from ..extensions import db
 from ..htmx import wants_fragment
-from ..meetings import services as meeting_services
 from ..models import Membership, SystemErrorReport
-from . import bp, services
+from . import bp, lookups, services
 from .decision_forms import (
     ActionForm,
     DecisionForm,
@@ -28,43 +27,17 @@ from .decision_forms import (
     VotesForm,
 )
 from .decision_views import keep, prefix
+from .lookups import decision_or_404 as _decision_or_404
+from .lookups import minutes_or_404 as _minutes_or_404
+from .lookups import paragraph_or_404 as _paragraph_or_404
 from .views import page_context, paragraph_context
 
 # -- lookups ---------------------------------------------------------------------------------------
 
 
-def _minutes_or_404(meeting_id: int):
-    """Return the minutes of a meeting of this group that the caller may see, or answer 404."""
-    meeting = meeting_services.get_meeting(g.group, meeting_id, g.membership)
-    minutes = services.minutes_of(meeting) if meeting is not None else None
-    if minutes is None:
-        abort(404)
-    return minutes
-
-
-def _paragraph_or_404(minutes, paragraph_id: int):
-    """Return a § the caller may see (confidential §§ are 404 for ombuds and co-opted members)."""
-    paragraph = services.get_paragraph(minutes, paragraph_id, g.membership)
-    if paragraph is None:
-        abort(404)
-    return paragraph
-
-
-def _decision_or_404(minutes, decision_id: int):
-    """Return a decision in a § the caller may see, or answer 404."""
-    decision = services.get_decision(minutes, decision_id, g.membership)
-    if decision is None:
-        abort(404)
-    return decision
-
-
 def _find_or_404(minutes, collect, object_id: int):
     """Return the object with this id among what ``collect(paragraph)`` gives for the visible §§."""
-    for paragraph in services.visible_paragraphs(minutes, g.membership):
-        for obj in collect(paragraph):
-            if obj.id == object_id:
-                return obj
-    abort(404)
+    return lookups.find_or_404(minutes, collect, object_id)[1]
 
 
 def _votes(paragraph):

@@ -4,19 +4,8 @@ from __future__ import annotations
 
 from flask import abort, g, make_response, render_template, request
 
-from ..meetings import services as meeting_services
 from . import bp, document, services
-
-
-def _minutes_or_404(meeting_id: int):
-    """Return the minutes of a meeting of this group that the caller may see, or answer 404."""
-    meeting = meeting_services.get_meeting(g.group, meeting_id, g.membership)
-    if meeting is None:
-        abort(404)
-    minutes = services.minutes_of(meeting)
-    if minutes is None:
-        abort(404)
-    return minutes
+from .lookups import minutes_or_404 as _minutes_or_404
 
 
 def _audience() -> document.Audience:

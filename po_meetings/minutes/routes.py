@@ -15,39 +15,17 @@ from ..domain import DomainError, commit_or_error
 from ..extensions import db
 from ..groups import services as group_services
 from ..htmx import wants_fragment
-from ..meetings import services as meeting_services
-from . import bp, notices, services, views
+from . import bp, lookups, notices, services, views
 from .forms import ConfidentialForm, CorrectionForm, JusteraForm, NewParagraphForm
+from .lookups import load as _load
+from .lookups import paragraph_or_404 as _paragraph_or_404
 
 # -- lookups ---------------------------------------------------------------------------------
 
 
-def _load(meeting_id: int):
-    """Return the meeting (that the caller may see) and its minutes, or answer 404."""
-    meeting = meeting_services.get_meeting(g.group, meeting_id, g.membership)
-    if meeting is None:
-        abort(404)
-    minutes = services.minutes_of(meeting)
-    if minutes is None:
-        abort(404)
-    return meeting, minutes
-
-
-def _paragraph_or_404(minutes, paragraph_id: int):
-    """Return a § of these minutes that the caller may see (404 for hidden confidential §§)."""
-    paragraph = services.get_paragraph(minutes, paragraph_id, g.membership)
-    if paragraph is None:
-        abort(404)
-    return paragraph
-
-
 def _child_or_404(minutes, attribute: str, child_id: int):
     """Return a guest or jäv entry of a § the caller may see, with its §, or answer 404."""
-    for paragraph in services.visible_paragraphs(minutes, g.membership):
-        for child in getattr(paragraph, attribute):
-            if child.id == child_id:
-                return paragraph, child
-    abort(404)
+    return lookups.find_or_404(minutes, lambda paragraph: getattr(paragraph, attribute), child_id)
 
 
 def _show_url(meeting, anchor: str | None = None) -> str:

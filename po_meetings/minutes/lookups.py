@@ -1,0 +1,50 @@
+"""Finding the minutes and their parts from a URL: what the caller may not see is 404."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from flask import abort, g
+
+from ..meetings import services as meeting_services
+from . import services
+
+
+def load(meeting_id: int):
+    """Return the meeting of this group (that the caller may see) and its minutes, or answer 404."""
+    meeting = meeting_services.get_meeting(g.group, meeting_id, g.membership)
+    minutes = services.minutes_of(meeting) if meeting is not None else None
+    if minutes is None:
+        abort(404)
+    return meeting, minutes
+
+
+def minutes_or_404(meeting_id: int):
+    """Return the minutes of a meeting of this group that the caller may see, or answer 404."""
+    return load(meeting_id)[1]
+
+
+def paragraph_or_404(minutes, paragraph_id: int):
+    """Return a § the caller may see (confidential §§ are 404 for ombuds and co-opted members)."""
+    paragraph = services.get_paragraph(minutes, paragraph_id, g.membership)
+    if paragraph is None:
+        abort(404)
+    return paragraph
+
+
+def decision_or_404(minutes, decision_id: int):
+    """Return a decision in a § the caller may see, or answer 404."""
+    decision = services.get_decision(minutes, decision_id, g.membership)
+    if decision is None:
+        abort(404)
+    return decision
+
+
+def find_or_404(minutes, collect: Callable[[object], Iterable], object_id: int):
+    """Return (its §, the object) with this id among what ``collect(paragraph)`` gives for the §§
+    the caller may see, or answer 404."""
+    for paragraph in services.visible_paragraphs(minutes, g.membership):
+        for obj in collect(paragraph):
+            if obj.id == object_id:
+                return paragraph, obj
+    abort(404)
