@@ -432,6 +432,7 @@ def justera(group_id, meeting_id):
             # Justerat: every edit control on the page goes away, so the whole page reloads.
             response = make_response("", 204)
             response.headers["HX-Redirect"] = _show_url(meeting, "justering")
+            response.headers["HX-Refresh"] = "true"  # the same URL: only a refresh reloads it
         return response
     db.session.rollback()
     meeting, minutes = _load(meeting_id)
