@@ -304,7 +304,9 @@ def open_minutes(meeting: Meeting) -> Minutes:
 
 def _paragraph_from(item: AgendaItem, children, position: int, year: int, meeting: Meeting) -> Paragraph:
     """Return a new § for an agenda item; its sub-items become headings in the text."""
-    body = "\n\n".join(f"**{letter}) {child.title}**" for letter, child in zip("abcdefghijklmnop", children, strict=False))
+    body = "\n\n".join(
+        f"**{letter}) {child.title}**" for letter, child in zip("abcdefghijklmnop", children, strict=False)
+    )
     return Paragraph(
         group_id=meeting.group_id,
         agenda_item=item,
@@ -470,7 +472,9 @@ def set_attendance(
             raise DomainError(f"{serving_for.user.name} är närvarande; ersättaren tjänstgör inte.")
         for other in minutes.attendances:
             if other is not row and other.serving_for_id == serving_for.id:
-                raise DomainError(f"{other.membership.user.name} tjänstgör redan för {serving_for.user.name}.")
+                raise DomainError(
+                    f"{other.membership.user.name} tjänstgör redan för {serving_for.user.name}."
+                )
     if presence == Presence.PRESENT.value and membership.role_enum in ORDINARY_ROLES:
         for other in minutes.attendances:
             if other.serving_for_id == membership.id and other is not row:
@@ -759,7 +763,9 @@ def add_decision(
         position=max((d.position for d in paragraph.decisions), default=0) + 1,
         text=_clean_decision_text(text),
         method=method.value,
-        result=(DecisionResult.ADOPTED if method == DecisionMethod.CONSENSUS else DecisionResult.PENDING).value,
+        result=(
+            DecisionResult.ADOPTED if method == DecisionMethod.CONSENSUS else DecisionResult.PENDING
+        ).value,
         created_by_id=by.user_id,
         needs_organisation_approval=False,
     )
@@ -770,7 +776,9 @@ def add_decision(
     return decision
 
 
-def update_decision(decision: Decision, by: Membership, text: str, needs_organisation_approval: bool) -> Decision:
+def update_decision(
+    decision: Decision, by: Membership, text: str, needs_organisation_approval: bool
+) -> Decision:
     """Change a decision's text or its economic-mandate flag before justering."""
     minutes = decision.paragraph.minutes
     _require_writer(minutes, by)
@@ -911,7 +919,11 @@ def compute_result(decision: Decision) -> Decision:
         minutes = decision.paragraph.minutes
         chair_vote = next((v for v in decision.votes if v.membership_id == minutes.chair_id), None)
         group = minutes.meeting.group
-        if group.chair_has_casting_vote and chair_vote is not None and chair_vote.choice != VoteChoice.ABSTAIN:
+        if (
+            group.chair_has_casting_vote
+            and chair_vote is not None
+            and chair_vote.choice != VoteChoice.ABSTAIN
+        ):
             decision.casting_vote_used = True
             decision.result = (
                 DecisionResult.ADOPTED if chair_vote.choice == VoteChoice.YES else DecisionResult.REJECTED
@@ -937,7 +949,9 @@ def _did_not_support(decision: Decision, membership_id: int) -> bool:
     return False
 
 
-def reserve(decision: Decision, by: Membership, membership_id: int, motivation: str | None = None) -> Reservation:
+def reserve(
+    decision: Decision, by: Membership, membership_id: int, motivation: str | None = None
+) -> Reservation:
     """Enter a reservation, announced before the meeting closes, by a voter who did not support it.
 
     The member announces it themselves, or the secretary writes it in for them.
@@ -1100,7 +1114,9 @@ def set_action_status(
     return action
 
 
-def mark_follow_up_done(follow_up: OrganisationFollowUp, by: Membership, note: str | None) -> OrganisationFollowUp:
+def mark_follow_up_done(
+    follow_up: OrganisationFollowUp, by: Membership, note: str | None
+) -> OrganisationFollowUp:
     """Mark an organisation's återrapportering done: its representative, or the group's leaders."""
     in_group = by.group_id == follow_up.group_id
     represents = in_group and by.role_enum in SEAT_ROLES and by.organisation_id == follow_up.organisation_id
@@ -1254,7 +1270,9 @@ def justera(minutes: Minutes, by: Membership, approve: bool, comment: str | None
     return approval
 
 
-def add_correction(minutes: Minutes, by: Membership, paragraph_id: int | None, text: str, reason: str) -> Correction:
+def add_correction(
+    minutes: Minutes, by: Membership, paragraph_id: int | None, text: str, reason: str
+) -> Correction:
     """Correct justerade minutes: a new rättelse entry with who, when and why; nothing is rewritten."""
     if not minutes.is_approved:
         raise DomainError("Protokollet är inte justerat ännu; ändra texten direkt.")
@@ -1321,7 +1339,9 @@ def open_follow_ups(group_id: int, by: Membership | None, before=None) -> OpenFo
         .where(OrganisationFollowUp.group_id == group_id, OrganisationFollowUp.done_at.is_(None))
         .options(
             joinedload(OrganisationFollowUp.organisation),
-            joinedload(OrganisationFollowUp.decision).joinedload(Decision.paragraph).joinedload(Paragraph.minutes),
+            joinedload(OrganisationFollowUp.decision)
+            .joinedload(Decision.paragraph)
+            .joinedload(Paragraph.minutes),
         )
     )
     if before is not None:
