@@ -81,6 +81,7 @@ def _add_action(section, title: str, owner: int, due: str) -> None:
     form.get_by_label("Klart senast (valfritt)").fill(due)
     _press(form.get_by_role("button", name="Lägg till uppdraget"))
     expect(section.locator(".decisions__status")).to_have_text("Uppdraget är antecknat.")
+    expect(section.locator(".decisions__status .notice")).to_be_focused()  # htmx has settled
     expect(section.locator("table.actions")).to_contain_text(title)
 
 
@@ -173,6 +174,7 @@ def test_a_secretary_records_a_whole_meeting_and_it_is_justerat(app, demo, visit
     expect(clients.get_by_label("Konsensus (beslut i enighet)")).to_be_checked()
     _press(clients.get_by_role("button", name="Anteckna beslutet"))
     expect(clients.locator(".decisions__status")).to_have_text("Beslutet är antecknat.")
+    expect(clients.locator(".decisions__status .notice")).to_be_focused()  # htmx has settled
     expect(clients.locator(".decision__outcome")).to_have_text("Beslut i enighet: Bifallet")
     _add_action(clients, ACTIONS[0], member("ledamot.asby@demo.se"), "2099-01-31")
     _add_action(clients, ACTIONS[1], member(SECRETARY), "2099-02-28")
@@ -197,6 +199,7 @@ def test_a_secretary_records_a_whole_meeting_and_it_is_justerat(app, demo, visit
     secretary.screenshot("flow-secretary-minutes-voting")
     _press(issues.get_by_role("button", name="Anteckna rösterna"))
     expect(issues.locator(".decisions__status")).to_have_text("Rösterna är antecknade.")
+    expect(issues.locator(".decisions__status .notice")).to_be_focused()  # htmx has settled
     votes = issues.locator("table.votes__table")
     expect(votes.locator("caption")).to_have_text("Votering: ja 4, nej 2, avstår 0")
     expect(votes.get_by_role("row", name=re.compile("Sara Öberg"))).to_contain_text("Nej")
@@ -210,6 +213,7 @@ def test_a_secretary_records_a_whole_meeting_and_it_is_justerat(app, demo, visit
     spage.keyboard.type(RESERVATION)
     _press(issues.get_by_role("button", name="Anteckna reservationen"))
     expect(issues.locator(".decisions__status")).to_have_text("Reservationen är antecknad.")
+    expect(issues.locator(".decisions__status .notice")).to_be_focused()  # htmx has settled
     expect(issues.locator(".reservation")).to_contain_text("Reservation: Sara Öberg (Försäkringskassan)")
     expect(issues.locator(".reservation__motivation")).to_have_text(RESERVATION)
 
