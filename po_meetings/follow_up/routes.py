@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, request, url_for
 
-from ..domain import DomainError
-from ..extensions import db
+from ..domain import commit_or_error
 from ..htmx import render, wants_fragment
 from ..meetings.services import local
 from ..minutes import services as minutes_services
@@ -96,15 +95,15 @@ def update_action(group_id, action_id):
         abort(404)
     form = ActionStatusForm(prefix=_action_prefix(action.id))
     notice = None
-    if form.validate():
-        try:
-            minutes_services.set_action_status(action, g.membership, form.status.data, form.reason.data)
-        except DomainError as refused:
-            db.session.rollback()
-            form.status.errors.append(str(refused))
-        else:
-            db.session.commit()
-            notice = f"Uppdraget är nu {ActionStatus(action.status).label.lower()}."
+    if form.validate() and commit_or_error(
+        form.status,
+        minutes_services.set_action_status,
+        action,
+        g.membership,
+        form.status.data,
+        form.reason.data,
+    ):
+        notice = f"Uppdraget är nu {ActionStatus(action.status).label.lower()}."
     if notice is not None and not wants_fragment():
         flash(notice, "success")
         return redirect(_index_url(), code=303)
@@ -131,15 +130,10 @@ def complete_organisation(group_id, follow_up_id):
         abort(404)
     form = FollowUpDoneForm(prefix=_follow_up_prefix(follow_up.id))
     notice = None
-    if form.validate():
-        try:
-            minutes_services.mark_follow_up_done(follow_up, g.membership, form.note.data)
-        except DomainError as refused:
-            db.session.rollback()
-            form.note.errors.append(str(refused))
-        else:
-            db.session.commit()
-            notice = f"Återrapporteringen från {follow_up.organisation.name} är markerad som klar."
+    if form.validate() and commit_or_error(
+        form.note, minutes_services.mark_follow_up_done, follow_up, g.membership, form.note.data
+    ):
+        notice = f"Återrapporteringen från {follow_up.organisation.name} är markerad som klar."
     if notice is not None and not wants_fragment():
         flash(notice, "success")
         return redirect(_index_url(), code=303)

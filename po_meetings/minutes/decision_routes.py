@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
 
-from ..domain import DomainError
+from ..domain import DomainError, commit_or_refusal
 from ..extensions import db
 from ..htmx import wants_fragment
 from ..models import Membership, SystemErrorReport
@@ -111,16 +111,6 @@ def _refused(
     return _render(meeting_id, paragraph_id, status=422)
 
 
-def _run(action, *args, **kwargs):
-    """Run one service call and commit; return (result, None), or (None, message) when refused."""
-    try:
-        result = action(*args, **kwargs)
-    except DomainError as error:
-        return None, str(error)
-    db.session.commit()
-    return result, None
-
-
 # -- decisions -------------------------------------------------------------------------------------
 
 
@@ -132,7 +122,7 @@ def create_decision(group_id, meeting_id, paragraph_id):
     form = DecisionForm(prefix=prefix("new-decision", paragraph.id))
     if not form.validate():
         return _refused(minutes, paragraph.id, "new", form)
-    _, error = _run(
+    _, error = commit_or_refusal(
         services.add_decision,
         paragraph,
         g.membership,
@@ -167,7 +157,7 @@ def update_decision(group_id, meeting_id, decision_id):
     key = f"edit-{decision.id}"
     if not form.validate():
         return _refused(minutes, paragraph_id, key, form, editing=decision.id)
-    _, error = _run(
+    _, error = commit_or_refusal(
         services.update_decision,
         decision,
         g.membership,
@@ -185,7 +175,7 @@ def delete_decision(group_id, meeting_id, decision_id):
     minutes = _minutes_or_404(meeting_id)
     decision = _decision_or_404(minutes, decision_id)
     paragraph_id = decision.paragraph_id
-    _, error = _run(services.delete_decision, decision, g.membership)
+    _, error = commit_or_refusal(services.delete_decision, decision, g.membership)
     if error:
         return _refused(minutes, paragraph_id, f"delete-{decision_id}", message=error)
     return _done(minutes, paragraph_id, "Beslutet är borttaget.")
@@ -207,7 +197,7 @@ def record_votes(group_id, meeting_id, decision_id):
     except DomainError as error:
         return _refused(minutes, paragraph_id, f"votes-{decision_id}", message=str(error), chosen=chosen)
     if form.validate():
-        _, error = _run(services.record_votes, decision, g.membership, votes)
+        _, error = commit_or_refusal(services.record_votes, decision, g.membership, votes)
     else:
         error = "Formuläret har gått ut. Ladda om sidan och försök igen."
     if error:
@@ -223,7 +213,7 @@ def delete_vote(group_id, meeting_id, vote_id):
     minutes = _minutes_or_404(meeting_id)
     vote = _find_or_404(minutes, _votes, vote_id)
     paragraph_id = vote.decision.paragraph_id
-    _, error = _run(services.withdraw_vote, vote, g.membership)
+    _, error = commit_or_refusal(services.withdraw_vote, vote, g.membership)
     if error:
         return _refused(minutes, paragraph_id, f"vote-{vote_id}", message=error)
     return _done(minutes, paragraph_id, "Rösten är borttagen.")
@@ -242,7 +232,9 @@ def create_reservation(group_id, meeting_id, decision_id):
     key = f"reservation-{decision.id}"
     if not form.validate():
         return _refused(minutes, paragraph_id, key, form)
-    _, error = _run(services.reserve, decision, g.membership, form.membership_id.data, form.motivation.data)
+    _, error = commit_or_refusal(
+        services.reserve, decision, g.membership, form.membership_id.data, form.motivation.data
+    )
     if error:
         return _refused(minutes, paragraph_id, key, form, form.membership_id, error)
     return _done(minutes, paragraph_id, "Reservationen är antecknad.")
@@ -258,7 +250,7 @@ def motivate_reservation(group_id, meeting_id, reservation_id):
     key = f"motivation-{reservation.id}"
     if not form.validate():
         return _refused(minutes, paragraph_id, key, form)
-    _, error = _run(services.motivate, reservation, g.membership, form.motivation.data)
+    _, error = commit_or_refusal(services.motivate, reservation, g.membership, form.motivation.data)
     if error:
         return _refused(minutes, paragraph_id, key, form, form.motivation, error)
     return _done(minutes, paragraph_id, "Motiveringen är sparad.")
@@ -276,7 +268,9 @@ def create_note(group_id, meeting_id, paragraph_id):
     if not form.validate():
         return _refused(minutes, paragraph.id, "note", form)
     membership_id = form.membership_id.data if form.membership_id.data is not None else g.membership.id
-    _, error = _run(services.request_note, paragraph, g.membership, membership_id, form.text.data)
+    _, error = commit_or_refusal(
+        services.request_note, paragraph, g.membership, membership_id, form.text.data
+    )
     if error:
         return _refused(minutes, paragraph.id, "note", form, form.text, error)
     if membership_id == g.membership.id and not services.leads(minutes, g.membership):
@@ -296,7 +290,7 @@ def decide_note(group_id, meeting_id, note_id):
     if not form.validate():
         return _refused(minutes, paragraph_id, f"note-{note_id}", message="Välj godkänn eller avslå.")
     accept = form.verdict.data == "accept"
-    _, error = _run(services.decide_note, note, g.membership, accept)
+    _, error = commit_or_refusal(services.decide_note, note, g.membership, accept)
     if error:
         return _refused(minutes, paragraph_id, f"note-{note_id}", message=error)
     return _done(
@@ -319,7 +313,7 @@ def create_action(group_id, meeting_id, decision_id):
     key = f"action-{decision.id}"
     if not form.validate():
         return _refused(minutes, paragraph_id, key, form)
-    _, error = _run(
+    _, error = commit_or_refusal(
         services.add_action, decision, g.membership, form.title.data, form.owner_id.data, form.due_on.data
     )
     if error:
@@ -344,7 +338,7 @@ def link_report(group_id, meeting_id, decision_id):
             minutes, paragraph_id, key, form, form.report_id, "Välj en rapport i gruppens register."
         )
     effect = form.effect.data
-    _, error = _run(
+    _, error = commit_or_refusal(
         services.link_report,
         decision,
         g.membership,

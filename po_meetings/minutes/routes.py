@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import abort, flash, g, make_response, redirect, render_template, request, url_for
 
 from .. import mail
-from ..domain import DomainError, commit_or_error
+from ..domain import DomainError, commit_or_error, commit_or_refusal
 from ..extensions import db
 from ..groups import services as group_services
 from ..htmx import wants_fragment
@@ -50,13 +50,7 @@ def _fragment(template: str, status: int = 200, **context):
 
 def _attempt(action, *args):
     """Run one service call and commit; return the refusal's message (after a rollback), or None."""
-    try:
-        action(*args)
-    except DomainError as error:
-        db.session.rollback()
-        return str(error)
-    db.session.commit()
-    return None
+    return commit_or_refusal(action, *args)[1]
 
 
 # -- answering a change to one § -----------------------------------------------------------------
