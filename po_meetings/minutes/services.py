@@ -328,7 +328,7 @@ def renumber_year(group_id: int, year: int) -> None:
     rows = db.session.scalars(
         select(Minutes)
         .join(Meeting, Minutes.meeting_id == Meeting.id)
-        .where(Minutes.group_id == group_id)
+        .where(Minutes.group_id == group_id, Minutes.paragraphs.any(Paragraph.year == year))
         .options(selectinload(Minutes.paragraphs))
         .order_by(Meeting.starts_at, Minutes.id)
     ).all()
