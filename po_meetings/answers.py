@@ -1,0 +1,169 @@
+"""How a write answers: one protocol for every route of every area.
+
+A write route parses its input, then
+
+1. runs one service call with :func:`attempt`: the form is validated, the service runs and the
+   work is committed — or everything is rolled back, the Swedish message goes beside the field it
+   concerns, and the failed form is kept (:func:`keep`) so that the page or fragment shows it
+   again with its messages;
+2. answers with :func:`saved` (htmx: the updated fragment; plain: flash + 303 to the page) or
+   :func:`refused` (htmx: the fragment with its messages as 200, because htmx 2 does not swap
+   4xx answers; plain: the whole page as 422).
+
+Example (a whole route)::
+
+    @bp.post("/actions/<int:action_id>")
+    def update_action(group_id, action_id):
+        action = services.get_action_or_404(g.group.id, action_id, g.membership)
+        form = ActionStatusForm(prefix=f"action-{action.id}")
+        done = answers.attempt(services.set_status, action, form.status.data, form=form, field=form.status,
+                               keep_as=("action", action.id))
+        row = View("follow_up/_action.html", lambda: views.action_context(action.id))
+        if done:
+            return answers.saved("Uppdraget är sparat.", to=url_for(...), fragment=row)
+        return answers.refused(fragment=row, page=View(PAGE, views.page_context))
+
+Templates and view builders ask :func:`kept` for a form: they get the failed one when the
+request was refused, else a fresh one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import flash, g, make_response, redirect
+from flask.wrappers import Response
+
+from .domain import commit_or_refusal
+from .extensions import db
+from .htmx import redirect_to, refresh, respond, trigger, vary, wants_fragment
+
+__all__ = ["Attempt", "View", "all_kept", "attempt", "keep", "kept", "refused", "saved"]
+
+
+@dataclass
+class Attempt:
+    """The outcome of one write: whether it was saved, what the service returned, the refusal."""
+
+    ok: bool
+    value: Any = None
+    message: str | None = None
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+@dataclass
+class View:
+    """A template and its context, built only when the answer needs it."""
+
+    template: str
+    context: dict | Callable[[], dict] = field(default_factory=dict)
+
+    def render(self, status: int = 200) -> Response:
+        """Render the template with its context."""
+        context = self.context() if callable(self.context) else self.context
+        return respond(self.template, status, **context)
+
+
+def _kept_forms() -> dict:
+    """Return this request's failed forms, by key."""
+    if "kept_forms" not in g:
+        g.kept_forms = {}
+    return g.kept_forms
+
+
+def keep(key: Hashable, form) -> None:
+    """Keep a failed form for this request, so the page or fragment shows it with its messages."""
+    if key is not None and form is not None:
+        _kept_forms()[key] = form
+
+
+def kept(key: Hashable, default: Callable[[], Any] | None = None):
+    """Return the failed form kept under ``key``, else ``default()`` (a fresh form), else None."""
+    form = _kept_forms().get(key)
+    if form is None and default is not None:
+        return default()
+    return form
+
+
+def all_kept() -> dict:
+    """Return every form kept in this request, by key."""
+    return dict(_kept_forms())
+
+
+def attempt(
+    action: Callable[..., Any] | None,
+    *args,
+    form=None,
+    field=None,
+    keep_as: Hashable | None = None,
+    **kwargs,
+) -> Attempt:
+    """Validate ``form`` (if any), run one service call and commit its work.
+
+    When the form does not validate or the service refuses (``DomainError``), nothing is
+    half-saved: the session is rolled back, the refusal's message goes beside ``field`` (or among
+    the form's own errors), and the form is kept under ``keep_as`` for the re-rendered page.
+    """
+    if form is not None and not form.validate():
+        db.session.rollback()
+        keep(keep_as, form)
+        return Attempt(False)
+    if action is None:
+        return Attempt(True)
+    value, refusal = commit_or_refusal(action, *args, **kwargs)
+    if refusal is None:
+        return Attempt(True, value)
+    if field is not None:
+        field.errors = [*field.errors, refusal]
+    elif form is not None:
+        form.form_errors.append(refusal)
+    keep(keep_as, form)
+    return Attempt(False, message=refusal)
+
+
+def saved(
+    notice: str | None,
+    *,
+    to: str,
+    fragment: View | None = None,
+    events: tuple[str, ...] = (),
+    reload: bool = False,
+) -> Response:
+    """Answer a saved change: the updated fragment for htmx, else flash ``notice`` and 303 to ``to``.
+
+    ``events`` tell other regions of the page to refresh themselves (``HX-Trigger``); ``reload``
+    makes htmx load the page ``to`` anew (for a change that reaches every part of it).
+    """
+    if wants_fragment() and reload:
+        if notice:
+            flash(notice, "success")
+        response = vary(make_response("", 200))
+        return redirect_to(response, to) if to else refresh(response)
+    if wants_fragment() and fragment is not None:
+        response = fragment.render(200)
+        return trigger(response, *events) if events else response
+    if notice:
+        flash(notice, "success")
+    return vary(redirect(to, code=303))
+
+
+def refused(
+    *, fragment: View | None = None, page: View | Callable[[int], Response], message: str | None = None
+):
+    """Answer a refused change: the fragment with its messages for htmx (200), else the page as 422.
+
+    ``message`` is for a refusal that belongs to no field: the page shows it at the top (the
+    fragment shows it from its own context).
+    """
+    db.session.rollback()
+    if wants_fragment() and fragment is not None:
+        return fragment.render(200)
+    if message:
+        flash(message, "error")
+    if isinstance(page, View):
+        return page.render(422)
+    return vary(page(422))
