@@ -26,7 +26,7 @@ from weasyprint import HTML
 from weasyprint.document import Document
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from . import PROJECT_ROOT
+from .paths import PROJECT_ROOT
 
 #: The base of relative URLs in a rendered document: ``/static/…`` here maps to the static folder.
 DOCUMENT_BASE_URL = "https://po-meetings.invalid/"
