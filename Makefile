@@ -9,7 +9,7 @@ PORT ?= 5000
 FLASK := PO_MEETINGS_PRODUCTION=false PO_MEETINGS_MAIL_BACKEND=console PO_MEETINGS_PORT=$(PORT) $(BIN)/flask --app po_meetings
 PYTEST := $(BIN)/pytest
 
-.PHONY: run test test-sqlite test-postgresql system-deps clean
+.PHONY: run test test-sqlite test-postgresql lint system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,11 @@ run: $(VENV)/.installed
 system-deps:
 	./scripts/system-deps.sh
 
-test: $(VENV)/.installed-test system-deps
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: $(VENV)/.installed-test system-deps lint
 	$(PYTEST) --db=sqlite
 	$(PYTEST) --db=postgresql
 
