@@ -38,9 +38,20 @@ from flask.wrappers import Response
 
 from .domain import commit_or_refusal
 from .extensions import db
-from .htmx import redirect_to, refresh, respond, trigger, vary, wants_fragment
+from .htmx import redirect_to, refresh, respond, retarget, trigger, vary, wants_fragment
 
-__all__ = ["Attempt", "View", "all_kept", "attempt", "keep", "kept", "refused", "saved"]
+__all__ = [
+    "Attempt",
+    "View",
+    "all_kept",
+    "attempt",
+    "back_to",
+    "keep",
+    "kept",
+    "page_or_fragment",
+    "refused",
+    "saved",
+]
 
 
 @dataclass
@@ -57,15 +68,39 @@ class Attempt:
 
 @dataclass
 class View:
-    """A template and its context, built only when the answer needs it."""
+    """A template and its context, built only when the answer needs it.
+
+    ``retarget`` names the element htmx swaps instead of the one the request named (for a part
+    that must come back whole whichever of its elements asked, e.g. a renumbered agenda).
+    """
 
     template: str
     context: dict | Callable[[], dict] = field(default_factory=dict)
+    retarget: str | None = None
 
     def render(self, status: int = 200) -> Response:
         """Render the template with its context."""
         context = self.context() if callable(self.context) else self.context
-        return respond(self.template, status, **context)
+        response = respond(self.template, status, **context)
+        return retarget(response, self.retarget) if self.retarget else response
+
+
+def page_or_fragment(page: View, fragment: View) -> Response:
+    """Answer a GET: the fragment for a plain htmx request, else the whole page.
+
+    For a page whose fragment needs less than the page (``htmx.render`` when both take the same
+    context); only the one answered is built.
+    """
+    return (fragment if wants_fragment() else page).render()
+
+
+def back_to(url: str) -> Callable[[int], Response]:
+    """Return a ``page`` for :func:`refused` that goes back to ``url`` (303) instead of a page.
+
+    For a refused button with no form to show again (a status change, a move): the refusal's
+    ``message`` is flashed there.
+    """
+    return lambda _status: redirect(url, code=303)
 
 
 def _kept_forms() -> dict:
