@@ -300,12 +300,20 @@ def close_meeting(meeting: Meeting) -> Meeting:
 # -- the agenda ----------------------------------------------------------------------------
 
 
+def agenda_locked(meeting: Meeting) -> str | None:
+    """Return why the agenda can no longer be changed (started, closed, cancelled), or None."""
+    if meeting.status_enum == MeetingStatus.IN_PROGRESS:
+        return "Mötet pågår: lägg till nya ärenden som paragrafer i protokollet."
+    if meeting.status_enum not in EDITABLE:
+        return f"Mötet är {meeting.status_label.lower()}: dagordningen kan inte längre ändras."
+    return None
+
+
 def ensure_editable(meeting: Meeting) -> None:
     """Refuse changes to the agenda of a meeting that has started, closed, or was cancelled."""
-    if meeting.status_enum == MeetingStatus.IN_PROGRESS:
-        raise DomainError("Mötet pågår: lägg till nya ärenden som paragrafer i protokollet.")
-    if meeting.status_enum not in EDITABLE:
-        raise DomainError(f"Mötet är {meeting.status_label.lower()}: dagordningen kan inte längre ändras.")
+    locked = agenda_locked(meeting)
+    if locked:
+        raise DomainError(locked)
 
 
 def get_item(meeting: Meeting, item_id: int) -> AgendaItem | None:
