@@ -51,11 +51,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     """Bind the extensions and the request checks, in the order they must run."""
-    from . import markup, permissions, security
+    from . import database, markup, permissions, security
     from .auth.services import load_user
     from .extensions import csrf, db, htmx, login_manager, migrate
 
     db.init_app(app)
+    database.init_app(app)  # SQLite: WAL, busy timeout, writing transactions lock first
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     htmx.init_app(app)

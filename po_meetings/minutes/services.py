@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from .. import numbering
 from ..domain import DomainError, clean_text, refuse_personnummer
 from ..extensions import db
 from ..meetings.services import STOCKHOLM
@@ -324,13 +325,18 @@ def renumber_year(group_id: int, year: int) -> None:
 
     The first § of the year's first meeting is § 1; numbers run on across meetings. A number that
     justerade minutes hold is never given again (an earlier meeting still open skips it).
+
+    Writers of one group and year take turns on the year's § counter, and read the §§ afresh once
+    it is theirs, so two meetings (or two writers) never give one number twice.
     """
+    numbering.lock(group_id, numbering.PARAGRAPH, year)
     rows = db.session.scalars(
         select(Minutes)
         .join(Meeting, Minutes.meeting_id == Meeting.id)
         .where(Minutes.group_id == group_id, Minutes.paragraphs.any(Paragraph.year == year))
         .options(selectinload(Minutes.paragraphs))
         .order_by(Meeting.starts_at, Minutes.id)
+        .execution_options(populate_existing=True)
     ).all()
     taken = {p.number for m in rows if m.is_approved for p in m.paragraphs if p.year == year}
     last = 0
@@ -347,6 +353,7 @@ def renumber_year(group_id: int, year: int) -> None:
                 last += 1
             if paragraph.number != last:
                 paragraph.number = last
+    numbering.record(group_id, numbering.PARAGRAPH, year, last)
     db.session.flush()
 
 
@@ -641,11 +648,17 @@ def add_paragraph(minutes: Minutes, by: Membership, title: str) -> Paragraph:
     if not title:
         raise DomainError("Paragrafen behöver en rubrik.")
     refuse_personnummer(title)
-    position = max((p.position for p in minutes.paragraphs), default=0) + 1
+    year = _local_day(minutes).year
+    # Another writer adding a § now goes first; then its § is counted here.
+    numbering.lock(minutes.group_id, numbering.PARAGRAPH, year)
+    last_position = db.session.scalar(
+        select(func.max(Paragraph.position)).where(Paragraph.minutes_id == minutes.id)
+    )
+    position = (last_position or 0) + 1
     paragraph = Paragraph(
         group_id=minutes.group_id,
         position=position,
-        year=_local_day(minutes).year,
+        year=year,
         number=position,
         title=title,
         is_confidential=False,

@@ -2,6 +2,7 @@
 
 from .audit import AuditEvent
 from .base import Audited, UTCDateTime, utcnow
+from .counter import NumberCounter
 from .group import (
     LEADING_ROLES,
     ORDINARY_ROLES,
@@ -118,6 +119,7 @@ __all__ = [
     "LoginFailure",
     "Membership",
     "Municipality",
+    "NumberCounter",
     "ORDINARY_ROLES",
     "ORGANISATION_KIND_LABELS",
     "Organisation",

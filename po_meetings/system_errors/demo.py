@@ -648,17 +648,15 @@ def seed_system_errors(group: Group, users: dict[str, User]) -> None:
         .order_by(Meeting.starts_at)
     ).all()
     chair = users["ordforande@demo.se"]
-    earlier_seq = 0  # numbers of the previous year's reports
     stamps: list[dict] = []  # the history's real dates, written with one statement at the end
 
     for spec in sorted(REPORTS, key=lambda s: -s["days"]):
         reporter = users[spec["reporter"]]
         submitted_on = today - timedelta(days=spec["days"])
-        report = services.save_report(group, reporter, _values(spec, organisations), submit=True)
-        if submitted_on.year != today.year:
-            earlier_seq += 1
-            report.number_year, report.number_seq = submitted_on.year, earlier_seq
-        report.submitted_at = report.created_at = _moment(submitted_on, 9)
+        report = services.save_report(
+            group, reporter, _values(spec, organisations), submit=True, now=_moment(submitted_on, 9)
+        )
+        report.created_at = report.submitted_at
         clock = _Clock(report, stamps)
         clock.stamp(submitted_on)
         for who, days, place, count, note in spec.get("occurrences", ()):
@@ -874,10 +872,12 @@ def seed_bulk(group: Group, count: int, progress=None, seed: int = 5) -> dict:
     per year after the group's existing ones; the search index is filled as the services would.
     """
     import random
+    from collections import Counter
     from functools import partial
 
-    from sqlalchemy import func, insert, text
+    from sqlalchemy import insert, text
 
+    from .. import numbering
     from ..models import Membership, Municipality, Organisation, Role
     from ..models.system_error import SEARCH_TABLE, Escalation, EventKind, Occurrence, report_organisation
 
@@ -907,20 +907,18 @@ def seed_bulk(group: Group, count: int, progress=None, seed: int = 5) -> dict:
     moments = sorted(
         now - timedelta(days=rng.uniform(1, 3 * 365), minutes=rng.randint(0, 600)) for _ in range(count)
     )
-    last_seq = dict(
-        db.session.execute(
-            select(SystemErrorReport.number_year, func.max(SystemErrorReport.number_seq))
-            .where(SystemErrorReport.group_id == group.id)
-            .group_by(SystemErrorReport.number_year)
-        ).all()
-    )
+    # Each year's numbers are taken from the group's counter in one block (numbering.reserve).
+    per_year = Counter(numbering.swedish_year(moment) for moment in moments)
+    last_seq = {
+        year: numbering.reserve(group.id, numbering.SYSTEM_ERROR, year, n) - 1 for year, n in per_year.items()
+    }
     totals = {"reports": 0, "occurrences": 0, "events": 0, "escalations": 0}
     statuses, weights = zip(*BULK_STATUSES, strict=True)
     for start in range(0, count, BULK_BATCH):
         reports, texts, paths = [], [], []
         for submitted_at in moments[start : start + BULK_BATCH]:
-            year = submitted_at.year
-            last_seq[year] = (last_seq.get(year) or 0) + 1
+            year = numbering.swedish_year(submitted_at)
+            last_seq[year] += 1
             pattern, kind = rng.choice(BULK_PROBLEMS)
             level, category = BULK_CATEGORIES[kind]
             thing = rng.choice(BULK_THINGS)

@@ -6,10 +6,11 @@ report page can show its whole history; the allowed status moves are data (TRANS
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from .. import numbering
 from ..domain import DomainError, clean_text, refuse_personnummer
 from ..extensions import db
 from ..models import (
@@ -185,8 +186,10 @@ def save_report(
     values: dict,
     report: SystemErrorReport | None = None,
     submit: bool = False,
+    now: datetime | None = None,
 ) -> SystemErrorReport:
-    """Create or change a draft (or a submitted report's text), and submit it if asked.
+    """Create or change a draft (or a submitted report's text), and submit it if asked (``now``
+    backdates the submission, for the demo data).
 
     ``values`` holds the guided form's answers: title, description, causes, consequences,
     fixer_organisation_id, who_can_fix, proposal, system_view, level, category, client_count,
@@ -239,24 +242,23 @@ def save_report(
     report.category = category.value
     report.client_count = None if client_count is None else int(client_count)
     if submit and report.status == S.DRAFT.value:
-        _submit(report, reporter)
+        _submit(report, reporter, now)
     db.session.flush()
     search.reindex(report)
     return report
 
 
-def _submit(report: SystemErrorReport, actor: User) -> None:
-    """Give the report its number and make it visible to the group."""
-    year = utcnow().year
-    last = db.session.scalar(
-        select(func.max(SystemErrorReport.number_seq)).where(
-            SystemErrorReport.group_id == report.group_id, SystemErrorReport.number_year == year
-        )
-    )
+def _submit(report: SystemErrorReport, actor: User, now: datetime | None = None) -> None:
+    """Give the report its number (per group and Swedish calendar year) and show it to the group.
+
+    The number comes from the group's counter, which concurrent submitters take one at a time.
+    """
+    now = now or utcnow()
+    year = numbering.swedish_year(now)
     report.number_year = year
-    report.number_seq = (last or 0) + 1
+    report.number_seq = numbering.next_number(report.group_id, numbering.SYSTEM_ERROR, year)
     report.status = S.SUBMITTED.value
-    report.submitted_at = utcnow()
+    report.submitted_at = now
     _event(report, actor, EventKind.SUBMITTED, from_status=S.DRAFT.value, to_status=S.SUBMITTED.value)
     follow(report, actor)
 
