@@ -41,11 +41,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from . import cli, errors, filters
+    from . import cli, errors, filters, startup
 
     errors.init_app(app)
     filters.init_app(app)
     cli.init_app(app)
+    # Started for real (gunicorn, flask): refuse a missing or unmigrated database at once.
+    # Tests pass a config dict and build their schema with db.create_all(); CHECK_SCHEMA overrides.
+    if app.config.get("CHECK_SCHEMA", test_config is None):
+        startup.check_database(app)
     return app
 
 

@@ -1,5 +1,7 @@
 """Command-line tools: ``flask seed-demo``, ``flask demo-logins``, ``flask create-admin``, ``flask send-mail``,
-``flask seed-bulk``."""
+``flask seed-bulk``, ``flask backup``, ``flask restore``."""
+
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -132,6 +134,32 @@ def seed_bulk_command(count: int, group_id: int | None) -> None:
     )
 
 
+@click.command("backup")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Skriv över filen om den redan finns.")
+@with_appcontext
+def backup_command(path: Path, force: bool) -> None:
+    """Back up the database to PATH; safe while the app runs (SQLite: a copy, PostgreSQL: pg_dump)."""
+    from .backup import backup_database
+
+    backup_database(path, force=force)
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Ersätt en databas som inte är tom, eller återställ en säkerhetskopia från en okänd schemaversion.",
+)
+@with_appcontext
+def restore_command(path: Path, force: bool) -> None:
+    """Replace the database with the backup in PATH (stop the app first)."""
+    from .backup import restore_database
+
+    restore_database(path, force=force)
+
+
 def init_app(app) -> None:
     """Register the commands."""
     app.cli.add_command(seed_demo_command)
@@ -139,3 +167,5 @@ def init_app(app) -> None:
     app.cli.add_command(create_admin_command)
     app.cli.add_command(send_mail_command)
     app.cli.add_command(seed_bulk_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

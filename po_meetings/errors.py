@@ -1,7 +1,10 @@
 """Error pages in Swedish, as a page or an htmx fragment."""
 
+import sqlite3
+
 from flask import render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InternalError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db, htmx
@@ -18,7 +21,15 @@ MESSAGES = {
         "För många misslyckade inloggningar. Vänta en stund och försök sedan igen.",
     ),
     500: ("Något gick fel", "Ett oväntat fel inträffade. Inget har sparats. Försök igen om en stund."),
+    503: (
+        "Databasen går bara att läsa",
+        "Databasen går just nu bara att läsa, så inget kan sparas – inte heller en inloggning. "
+        "Det du ville göra är inte gjort. Försök igen om en stund.",
+    ),
 }
+
+#: Seconds a client is asked to wait when the database can only be read.
+READ_ONLY_RETRY_AFTER = 120
 
 
 def render_error(status: int, message: str | None = None, headers: dict | None = None):
@@ -54,6 +65,33 @@ def handle_http(error: HTTPException):
     return render_error(status, headers=headers)
 
 
+def is_read_only_database(error: BaseException) -> bool:
+    """Tell whether a database error means that the database can only be read just now.
+
+    SQLite: SQLITE_READONLY ("attempt to write a readonly database": a read-only file or mount);
+    PostgreSQL: ReadOnlySqlTransaction, SQLSTATE 25006 (default_transaction_read_only, a standby).
+    """
+    original = getattr(error, "orig", None) or error
+    if isinstance(original, sqlite3.Error):
+        code = getattr(original, "sqlite_errorcode", None)
+        if code is None:
+            return "readonly database" in str(original)
+        return code & 0xFF == sqlite3.SQLITE_READONLY  # the primary code of any extended one
+    return getattr(original, "sqlstate", None) == "25006"
+
+
+def handle_database_error(error: Exception):
+    """Answer 503 with Retry-After when the database can only be read; other errors go on as before."""
+    from flask import current_app
+
+    if not is_read_only_database(error):
+        if current_app.testing or current_app.config.get("PROPAGATE_EXCEPTIONS"):
+            raise error
+        return handle_unexpected(error)
+    db.session.rollback()
+    return render_error(503, headers={"Retry-After": str(READ_ONLY_RETRY_AFTER)})
+
+
 def handle_unexpected(error: Exception):
     """Roll back and show a calm 500 page; the error is logged by Flask."""
     db.session.rollback()
@@ -68,5 +106,9 @@ def init_app(app) -> None:
     app.register_error_handler(CSRFError, handle_csrf)
     app.register_error_handler(PersonnummerError, handle_personnummer)
     app.register_error_handler(HTTPException, handle_http)
+    # Always, also in tests: a read-only database is an answer (503), not a crash.
+    # sqlite3's own error too, for one raised where SQLAlchemy does not wrap it (a BEGIN listener).
+    for database_error in (OperationalError, InternalError, sqlite3.OperationalError):
+        app.register_error_handler(database_error, handle_database_error)
     if not app.config.get("PROPAGATE_EXCEPTIONS") and not app.testing:
         app.register_error_handler(Exception, handle_unexpected)
