@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from ..auth.services import find_user_by_email, hash_password, normalise_email, set_password
+from ..auth.services import (
+    end_user_sessions,
+    find_user_by_email,
+    hash_password,
+    normalise_email,
+    set_password,
+)
 from ..domain import DomainError
 from ..extensions import db
 from ..models import Group, Organisation, OrganisationKind, User
@@ -79,13 +85,14 @@ def update_user(
 
 
 def disable_user(user: User, acting: User) -> User:
-    """Disable an account; the user is logged out at their next request."""
+    """Disable an account and end its sessions: the user is logged out at their next request."""
     if user.id == acting.id:
         raise DomainError("Du kan inte stänga av ditt eget konto.")
     if user.is_disabled:
         raise DomainError("Kontot är redan avstängt.")
     user.is_disabled = True
     user.session_epoch = (user.session_epoch or 0) + 1
+    end_user_sessions(user)
     db.session.flush()
     return user
 

@@ -1,34 +1,23 @@
 """Login, logout and the account page."""
 
-import secrets
-import time
-from urllib.parse import urlsplit
-
 from flask import flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from werkzeug.exceptions import TooManyRequests
 
 from ..calendar import services as calendar_services
 from ..extensions import db
-from . import bp, services
+from . import bp, devices, services, sessions, throttling
 from .forms import ChangePasswordForm, LoginForm
+
+
+def _next_field(target: str | None) -> str:
+    """Return the ``next`` value to keep in the login form: a safe path, or nothing."""
+    return target if services.is_safe_next(target) else ""
 
 
 def _safe_next(target: str | None) -> str:
     """Return a same-site path to go to after login, or the start page."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
-            return target
-    return url_for("main.index")
-
-
-def _start_session(user) -> None:
-    """Replace the whole session (a new session id) and log the user in."""
-    session.clear()
-    session["sid"] = secrets.token_urlsafe(16)
-    session["last_seen"] = int(time.time())
-    login_user(user)
+    return target if services.is_safe_next(target) else url_for("main.index")
 
 
 @bp.get("/login")
@@ -36,40 +25,43 @@ def login_form():
     """Show the login form."""
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
-    return render_template("auth/login.html", form=LoginForm(), next=request.args.get("next", ""))
+    return render_template("auth/login.html", form=LoginForm(), next=_next_field(request.args.get("next")))
 
 
 @bp.post("/login")
 def login():
-    """Log in, throttling repeated failures."""
+    """Log in, throttling repeated failures; the session is replaced by a new one."""
     form = LoginForm()
-    next_url = request.form.get("next", "")
+    next_url = _next_field(request.form.get("next"))
     if not form.validate():
         return render_template("auth/login.html", form=form, next=next_url), 422
-    remote_addr = request.remote_addr or "unknown"
-    wait = services.login_wait_seconds(form.email.data, remote_addr)
-    if wait:
-        raise TooManyRequests(retry_after=wait)
-    user = services.authenticate(form.email.data, form.password.data)
-    if user is None or not user.is_active:
-        services.record_login_failure(form.email.data, remote_addr)
-        db.session.commit()
+    outcome = throttling.check_login(
+        form.email.data, form.password.data, request.remote_addr or "unknown", devices.presented()
+    )
+    if outcome.wait:
+        raise TooManyRequests(retry_after=outcome.wait)
+    if outcome.user is None:
         message = (
             "Kontot är avstängt. Kontakta systemadministratören."
-            if user is not None
+            if outcome.disabled
             else "Fel e-postadress eller lösenord."
         )
         form.password.errors.append(message)
         return render_template("auth/login.html", form=form, next=next_url), 422
-    services.clear_login_failures(user.email)
+    user = outcome.user
+    token = sessions.start(user)
     db.session.commit()
-    _start_session(user)
-    return redirect(_safe_next(next_url), code=303)
+    sessions.install(user, token)
+    return devices.remember(redirect(_safe_next(next_url), code=303), user.id, outcome.device)
 
 
 @bp.post("/logout")
 def logout():
-    """Log out and end the session."""
+    """Log out: the session ends on the server too, so a copy of the cookie opens nothing."""
+    record = sessions.current_record()
+    if record is not None:
+        sessions.end(record, sessions.LOGOUT)
+        db.session.commit()
     logout_user()
     session.clear()
     flash("Du är utloggad.", "info")
@@ -96,13 +88,16 @@ def change_password():
     """Change the user's own password; other sessions end, this one goes on."""
     form = ChangePasswordForm()
     if form.validate():
+        user, record = current_user._get_current_object(), sessions.current_record()
         try:
-            services.change_password(current_user, form.current_password.data, form.new_password.data)
+            services.change_password(user, form.current_password.data, form.new_password.data, keep=record)
         except services.DomainError as error:
             form.current_password.errors.append(str(error))
         else:
+            # This session goes on under a new token: a copy of its cookie ends with the others.
+            token = sessions.rotate(record)
             db.session.commit()
-            _start_session(current_user._get_current_object())
+            sessions.install(user, token)
             flash("Ditt lösenord är bytt. Andra inloggningar med ditt konto har avslutats.", "success")
             return redirect(url_for("auth.account"), code=303)
     return _render_account(form), 422

@@ -50,7 +50,7 @@ from .minutes import (
     Vote,
     VoteChoice,
 )
-from .security import LoginFailure
+from .security import LoginFailure, UserSession
 from .system_error import (
     TAXONOMY,
     Category,
@@ -127,6 +127,7 @@ __all__ = [
     "ROLE_LABELS",
     "Role",
     "User",
+    "UserSession",
     "UTCDateTime",
     "utcnow",
 ]
