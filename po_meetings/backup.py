@@ -48,7 +48,7 @@ AUDIT_TABLE = "audit_event"
 PAGES_PER_STEP = 1024
 #: Other sessions on the PostgreSQL database that a restore would pull the tables from under.
 OTHER_SESSIONS = text(
-    "SELECT pid, usename, application_name, client_addr::text FROM pg_stat_activity "
+    "SELECT pid, usename, application_name, host(client_addr) AS client_addr FROM pg_stat_activity "
     "WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
 )
 
@@ -91,10 +91,13 @@ def backup_database(path: Path, force: bool = False) -> None:
             f"Filen {path} finns redan. Välj ett annat namn eller använd --force för att skriva över den."
         )
     kind = _kind(url)
-    if kind == "sqlite":
-        contents = _sqlite_backup(_sqlite_target(url), path)
-    else:
-        contents = _postgresql_backup(url, path)
+    try:
+        if kind == "sqlite":
+            contents = _sqlite_backup(_sqlite_target(url), path)
+        else:
+            contents = _postgresql_backup(url, path)
+    except OSError as error:  # a folder that cannot be written, a full disk
+        raise BackupError(f"Säkerhetskopian kunde inte skrivas: {error}.") from error
     click.echo(f"Klart: {path} ({_size(path)}), {contents.describe()}.")
     if not contents.revisions:
         click.echo("Obs: databasen saknar schemaversion (tabellen alembic_version); den är inte migrerad.")
@@ -108,7 +111,10 @@ def restore_database(path: Path, force: bool = False) -> None:
     if not path.is_file():
         raise BackupError(f"Säkerhetskopian {path} finns inte.")
     kind = _kind(url)
-    found = _backup_kind(path)
+    try:
+        found = _backup_kind(path)
+    except OSError as error:
+        raise BackupError(f"Säkerhetskopian {path} går inte att läsa: {error}.") from error
     if found is None:
         raise BackupError(
             f"{path} är ingen säkerhetskopia från flask backup: varken en SQLite-databas eller en "
@@ -459,7 +465,7 @@ def _postgresql_restore(url: str, path: Path, force: bool) -> None:
             for row in others
         )
         raise BackupError(
-            f"Databasen {shown} används av {len(others)} andra anslutningar: {who}. Stoppa appen "
+            f"Databasen {shown} används av {_connections(len(others))}: {who}. Stoppa appen "
             "(gunicorn) och andra klienter, och försök igen."
         )
     _refuse_filled(shown, filled, force)
@@ -602,6 +608,11 @@ def _check_revisions(revisions: set[str], force: bool) -> str | None:
 def _reason(error: SQLAlchemyError) -> str:
     """Return the first line of a database error's message."""
     return str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+
+
+def _connections(count: int) -> str:
+    """Return "1 annan anslutning" or "3 andra anslutningar"."""
+    return "1 annan anslutning" if count == 1 else f"{count} andra anslutningar"
 
 
 def _number(value: int) -> str:

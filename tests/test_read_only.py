@@ -109,3 +109,10 @@ def test_a_change_is_a_clear_503_and_nothing_breaks(read_only, demo):
         group = db.session.scalar(select(Group).where(Group.id == demo.group_id))
         assert group.default_meeting_minutes != 95
         db.session.remove()
+
+
+def test_a_read_only_database_can_be_backed_up(read_only, tmp_path):
+    # A standby or a read-only mount is a good place to take the backup from.
+    result = read_only.app.test_cli_runner().invoke(args=["backup", str(tmp_path / "po.backup")])
+    assert result.exit_code == 0, result.output
+    assert "Klart" in result.output
