@@ -47,9 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     filters.init_app(app)
     cli.init_app(app)
     # Started for real (gunicorn, flask): refuse a missing or unmigrated database at once.
-    # Tests pass a config dict and build their schema with db.create_all(); CHECK_SCHEMA overrides.
-    if app.config.get("CHECK_SCHEMA", test_config is None):
-        startup.check_database(app)
+    startup.check_database(app, from_test_config=test_config is not None)
     return app
 
 

@@ -17,6 +17,7 @@ from flask_sqlalchemy.session import Session
 from sqlalchemy import String, Text, event, insert, inspect
 from sqlalchemy.orm import object_session
 
+from .inputs import ensure_safe_text
 from .models import Audited, AuditEvent
 from .models.audit import REDACTED
 from .models.base import utcnow
@@ -133,7 +134,7 @@ def _record(session, obj, action: str) -> None:
 
 @event.listens_for(Session, "before_flush")
 def _before_flush(session, flush_context, instances) -> None:
-    """Refuse changes to audit rows and text with a personnummer, before any SQL runs."""
+    """Refuse changes to audit rows and text with a personnummer or unsafe characters, before any SQL runs."""
     for obj in list(session.dirty) + list(session.deleted):
         if isinstance(obj, AuditEvent) and (obj in session.deleted or session.is_modified(obj)):
             raise AuditTrailIsAppendOnly("audit rows are never updated or deleted")
@@ -145,6 +146,7 @@ def _before_flush(session, flush_context, instances) -> None:
                 value = getattr(obj, prop.key)
                 if isinstance(value, str):
                     ensure_no_personnummer(value)
+                    ensure_safe_text(value)  # control and bidi override characters: 400 on both databases
 
 
 @event.listens_for(Audited, "mapper_configured", propagate=True)

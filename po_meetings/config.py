@@ -19,7 +19,9 @@ DEFAULTS = {
     "SECRET_KEY": DEV_SECRET_KEY,
     # Filled in by create_app: PO_MEETINGS_DATABASE_URL, then DATABASE_URL, then SQLite in instance/.
     "DATABASE_URL": None,
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # hide_parameters: a database error's message (and so the log) never holds the values of the
+    # statement, which are the users' free text. engine_options() keeps it on whatever is set.
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
     "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
     "IDLE_TIMEOUT_MINUTES": 30,
     "SESSION_COOKIE_NAME": "po_session",
@@ -72,6 +74,11 @@ def database_url(app) -> str:
     if not url:
         url = "sqlite:///" + os.path.join(app.instance_path, "po_meetings.sqlite")
     return normalise_database_url(url)
+
+
+def engine_options(config) -> dict:
+    """Return the engine options as configured, with the statement's parameters kept out of errors."""
+    return {"pool_pre_ping": True, **(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {}), "hide_parameters": True}
 
 
 def check_production(config) -> None:

@@ -1,6 +1,7 @@
 """Error pages in Swedish, as a page or an htmx fragment."""
 
 import sqlite3
+import traceback
 
 from flask import render_template, request
 from flask_wtf.csrf import CSRFError
@@ -8,6 +9,7 @@ from sqlalchemy.exc import InternalError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db, htmx
+from .inputs import UnsafeTextError
 from .personnummer import PersonnummerError
 
 MESSAGES = {
@@ -54,6 +56,12 @@ def handle_personnummer(error: PersonnummerError):
     return render_error(400, error.message)
 
 
+def handle_unsafe_text(error: UnsafeTextError):
+    """Refuse text that reached the database with control or bidi override characters."""
+    db.session.rollback()
+    return render_error(400, error.message)
+
+
 def handle_http(error: HTTPException):
     """Render any HTTP error in Swedish."""
     status = error.code or 500
@@ -92,12 +100,38 @@ def handle_database_error(error: Exception):
     return render_error(503, headers={"Retry-After": str(READ_ONLY_RETRY_AFTER)})
 
 
+def describe_error(error: BaseException) -> str:
+    """Describe an error for the log without any of the users' text.
+
+    Exception messages are left out: a database error quotes the row or key that failed
+    (PostgreSQL's DETAIL, the statement's parameters) and ``int()`` quotes what it could not
+    read. What is logged: the chain of exception types, the database's error code and
+    constraint, the SQL statement (its placeholders, never the values) and the traceback's frames.
+    """
+    lines, seen, current = [], set(), error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        kind = f"{type(current).__module__}.{type(current).__qualname__}"
+        diag = getattr(current, "diag", None)
+        code = getattr(current, "sqlstate", None) or getattr(current, "sqlite_errorname", None)
+        constraint = getattr(diag, "constraint_name", None)
+        facts = [kind, code and f"code={code}", constraint and f"constraint={constraint}"]
+        lines.append(" ".join(filter(None, facts)))
+        current = current.__cause__ or current.__context__
+    statement = getattr(error, "statement", None)
+    if statement:
+        lines.append(f"SQL: {statement[:2000]}")
+    lines += [line.rstrip() for line in traceback.format_tb(error.__traceback__)]
+    return "\n".join(lines)
+
+
 def handle_unexpected(error: Exception):
-    """Roll back and show a calm 500 page; the error is logged by Flask."""
+    """Roll back and show a calm 500 page; log the error without the users' text."""
     db.session.rollback()
     from flask import current_app
 
-    current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
+    rule = request.url_rule.rule if request.url_rule else "(no route)"
+    current_app.logger.error("unhandled error on %s %s\n%s", request.method, rule, describe_error(error))
     return render_error(500)
 
 
@@ -105,6 +139,7 @@ def init_app(app) -> None:
     """Register the error handlers."""
     app.register_error_handler(CSRFError, handle_csrf)
     app.register_error_handler(PersonnummerError, handle_personnummer)
+    app.register_error_handler(UnsafeTextError, handle_unsafe_text)
     app.register_error_handler(HTTPException, handle_http)
     # Always, also in tests: a read-only database is an answer (503), not a crash.
     # sqlite3's own error too, for one raised where SQLAlchemy does not wrap it (a BEGIN listener).

@@ -1,18 +1,101 @@
 """Shared form pieces: the Swedish base form and field helpers."""
 
-from flask_wtf import FlaskForm
-from wtforms import EmailField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional
+from datetime import date, datetime
 
-from .personnummer import NoPersonnummer
+from flask_wtf import FlaskForm
+from wtforms import DateTimeField, EmailField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
+
+from .inputs import MAX_ID, UNSAFE_TEXT_MESSAGE, has_unsafe_characters, is_id, remove_unsafe_characters
+from .personnummer import NoPersonnummer, contains_personnummer
+
+#: The dates the app accepts in any date field: a meeting, a deadline or a reply in year 1 or
+#: 9999 is a typing error (and beyond what time zone arithmetic and the databases agree on).
+FIRST_DATE = date(2000, 1, 1)
+LAST_DATE = date(2100, 12, 31)
+#: WTForms' own Swedish message for a value that is not among a select's choices.
+CHOICE_MESSAGE = "Inte ett giltigt val"
+
+
+class SafeText:
+    """Refuse control characters and bidi overrides in a text field, before its other validators.
+
+    The characters are invisible, so the field comes back without them (the user checks the text
+    and saves again); text that would then show a personnummer comes back empty.
+    """
+
+    field_flags: dict = {}
+
+    def __call__(self, form, field) -> None:
+        """Stop validation with a Swedish message if the field's text holds unsafe characters."""
+        if not has_unsafe_characters(field.data):
+            return
+        cleaned = remove_unsafe_characters(field.data)
+        if contains_personnummer(cleaned):
+            cleaned = ""
+        field.data = cleaned
+        field.raw_data = [cleaned]
+        raise StopValidation(UNSAFE_TEXT_MESSAGE)
+
+
+class DateInRange:
+    """Refuse a date outside a sane range, beside the field."""
+
+    field_flags: dict = {}
+
+    def __init__(self, first: date = FIRST_DATE, last: date = LAST_DATE, message: str | None = None) -> None:
+        self.first, self.last = first, last
+        self.message = message or f"Ange ett datum mellan {first:%Y-%m-%d} och {last:%Y-%m-%d}."
+
+    def __call__(self, form, field) -> None:
+        """Raise ValidationError if the field holds a date outside the range."""
+        value = field.data.date() if isinstance(field.data, datetime) else field.data
+        if isinstance(value, date) and not self.first <= value <= self.last:
+            raise ValidationError(self.message)
 
 
 class BaseForm(FlaskForm):
-    """A form with WTForms' built-in Swedish messages."""
+    """A form with WTForms' built-in Swedish messages and the app's checks on every field.
+
+    Every text field (StringField and its kinds: text areas, e-mail, password, search, hidden)
+    refuses control characters and bidi overrides first (:class:`SafeText`); every date field
+    refuses a date outside 2000–2100 unless it has its own :class:`DateInRange`.
+    """
 
     class Meta:
         locales = ("sv_SE", "sv")
+
+        def bind_field(self, form, unbound_field, options):
+            """Bind a field and add the checks its kind takes."""
+            field = super().bind_field(form, unbound_field, options)
+            validators = list(field.validators or ())
+            if isinstance(field, StringField):
+                field.validators = [SafeText(), *validators]
+            elif isinstance(field, DateTimeField) and not any(isinstance(v, DateInRange) for v in validators):
+                field.validators = [*validators, DateInRange()]
+            return field
+
+    def validate(self, extra_validators=None) -> bool:
+        """Validate; a list of choices that holds an unknown value says so without repeating it."""
+        ok = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field, SelectMultipleField) and field.errors:
+                # WTForms quotes the values ("'123' är inte ett giltigt val …"), or fails to
+                # coerce them in poor Swedish: what was sent is not shown again.
+                field.errors[:] = [
+                    CHOICE_MESSAGE if message.startswith("'") or "coerc" in message else message
+                    for message in field.errors
+                ]
+        return ok
 
 
 def options(pairs) -> list[SelectChoice]:
@@ -23,15 +106,22 @@ def options(pairs) -> list[SelectChoice]:
 def optional_id(value):
     """Coerce a select value to an id, or None for the empty choice.
 
-    A value that is not a number is passed on as it is: it matches no choice, so the user sees
-    "Inte ett giltigt val" instead of WTForms' untranslatable coercion error.
+    A value that is not a number, or a number no id column can hold, is passed on as it is: it
+    matches no choice, so the user sees "Inte ett giltigt val" instead of WTForms' untranslatable
+    coercion error (or the database's overflow).
     """
     if value in (None, "", "None"):
         return None
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return value
+    return number if is_id(number) else value
+
+
+def id_range(message: str = "Ange ett id större än noll.") -> NumberRange:
+    """Return the range of an id typed as a number: 1 up to what the database's integer holds."""
+    return NumberRange(min=1, max=MAX_ID, message=message)
 
 
 def required(message: str = "Fyll i fältet.") -> DataRequired:
@@ -75,7 +165,12 @@ def email_address() -> list:
 
 
 __all__ = [
+    "FIRST_DATE",
+    "LAST_DATE",
     "BaseForm",
+    "DateInRange",
+    "SafeText",
+    "id_range",
     "NoPersonnummer",
     "Optional",
     "email_address",

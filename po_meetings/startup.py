@@ -113,13 +113,17 @@ def flask_command() -> str | None:
     return ""
 
 
-def check_database(app) -> None:
+def check_database(app, from_test_config: bool = False) -> None:
     """Raise DatabaseNotReady unless the configured database exists and is at the latest migration.
 
-    Skipped in tests (they build the schema with ``db.create_all()``) and for the commands in
-    UNCHECKED_COMMANDS.
+    ``CHECK_SCHEMA`` (``PO_MEETINGS_CHECK_SCHEMA``) turns the check on or off; unset, it is off in
+    tests, which configure the app with a dict and build the schema with ``db.create_all()``. It
+    is also skipped for the commands in UNCHECKED_COMMANDS.
     """
-    if app.testing:
+    enabled = app.config.get("CHECK_SCHEMA")
+    if enabled is None:
+        enabled = not (from_test_config or app.testing)
+    if not enabled:
         return
     command = flask_command()
     if command is not None and (command == "" or command in UNCHECKED_COMMANDS):

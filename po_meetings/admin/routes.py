@@ -9,6 +9,7 @@ from ..auth.services import find_user_by_email
 from ..domain import DomainError, commit_or_error, get_or_404
 from ..extensions import db
 from ..groups import services as group_services
+from ..inputs import int_arg
 from ..models import Group, Membership, Organisation, Role, User
 from . import bp, services
 from .forms import (
@@ -46,9 +47,7 @@ def index():
 def users():
     """List accounts, with search and pages."""
     query_text = request.args.get("q", "").strip()[:200]
-    page = services.users_page(
-        query_text, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"]
-    )
+    page = services.users_page(query_text, int_arg("page", 1), current_app.config["PAGE_SIZE"])
     return render_template("admin/users.html", page=page, q=query_text)
 
 

@@ -3,7 +3,7 @@
 from wtforms import BooleanField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from ..forms import BaseForm, email_field, free_text, optional_id, options, required
+from ..forms import BaseForm, email_field, free_text, id_range, optional_id, options, required
 from ..models import ROLE_LABELS, Role
 
 ROLE_CHOICES = options((role.value, label) for role, label in ROLE_LABELS.items())
@@ -73,6 +73,6 @@ class AuditFilterForm(BaseForm):
     object_type = SelectField("Typ av objekt", choices=[], validate_choice=False)
     object_id = IntegerField(
         "Objektets id",
-        validators=[Optional(), NumberRange(min=1, message="Ange ett id större än noll.")],
+        validators=[Optional(), id_range("Ange ett id från 1 till 2147483647.")],
         default=None,
     )

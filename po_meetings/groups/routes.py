@@ -8,6 +8,7 @@ from ..domain import DomainError, commit_or_error
 from ..extensions import db
 from ..forms import options
 from ..htmx import render, wants_fragment
+from ..inputs import int_arg
 from ..models import Membership, Organisation
 from ..models.audit import REDACTED
 from ..models.base import Audited
@@ -226,7 +227,7 @@ def audit(group_id):
         g.group,
         object_type,
         object_id,
-        request.args.get("page", 1, type=int),
+        int_arg("page", 1),
         current_app.config["PAGE_SIZE"],
     )
     return render(

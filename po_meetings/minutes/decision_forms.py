@@ -7,6 +7,7 @@ from wtforms.validators import Optional, ValidationError
 
 from ..domain import DomainError
 from ..forms import BaseForm, free_text, optional_id, options, required
+from ..inputs import parse_id
 from ..models import DecisionMethod, EscalationBody, VoteChoice
 
 #: The names of a decision's methods as the form offers them.
@@ -83,7 +84,7 @@ class VotesForm(BaseForm):
             if not key.startswith(VOTE_PREFIX):
                 continue
             raw = key[len(VOTE_PREFIX) :]
-            if not raw.isdigit():
+            if parse_id(raw) is None:  # "²".isdigit() is true; int() refuses it
                 raise DomainError("Rösten gäller ingen person i gruppen.")
             for choice in formdata.getlist(key):
                 if choice:
@@ -95,7 +96,7 @@ class VotesForm(BaseForm):
         chosen = {}
         for key in formdata:
             raw = key[len(VOTE_PREFIX) :]
-            if key.startswith(VOTE_PREFIX) and raw.isdigit():
+            if key.startswith(VOTE_PREFIX) and parse_id(raw) is not None:
                 chosen[int(raw)] = formdata.get(key)
         return chosen
 

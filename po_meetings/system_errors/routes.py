@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from ..domain import DomainError
 from ..extensions import db
 from ..htmx import render
+from ..inputs import int_arg
 from ..models import (
     Level,
     Membership,
@@ -167,7 +168,7 @@ def index(group_id):
     if query is not None:
         page = db.paginate(
             _order(query, filters["sort"], terms).options(*_report_options()),
-            page=request.args.get("page", 1, type=int),
+            page=int_arg("page", 1),
             per_page=current_app.config["PAGE_SIZE"],
             error_out=False,
         )

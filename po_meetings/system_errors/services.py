@@ -13,6 +13,7 @@ from sqlalchemy import select
 from .. import numbering
 from ..domain import DomainError, clean_text, refuse_personnummer
 from ..extensions import db
+from ..inputs import parse_id
 from ..models import (
     LEADING_ROLES,
     TAXONOMY,
@@ -138,18 +139,14 @@ def get_report(
     """Return a report by its number (SF-2026-007) or draft id (U-12), if the member may see it."""
     query = select(SystemErrorReport)
     number = (number or "").strip().upper()
-    if number.startswith("SF-"):
-        try:
-            _, year, seq = number.split("-")
-            query = query.where(
-                SystemErrorReport.number_year == int(year), SystemErrorReport.number_seq == int(seq)
-            )
-        except ValueError:
-            return None
-    elif number.startswith("U-") and number[2:].isdigit():
+    # parse_id: ASCII digits within the database's integer range, else no such report (404).
+    parts = [parse_id(part) for part in number.split("-")[1:]]
+    if number.startswith("SF-") and len(parts) == 2 and None not in parts:
         query = query.where(
-            SystemErrorReport.id == int(number[2:]), SystemErrorReport.status == S.DRAFT.value
+            SystemErrorReport.number_year == parts[0], SystemErrorReport.number_seq == parts[1]
         )
+    elif number.startswith("U-") and len(parts) == 1 and parts[0] is not None:
+        query = query.where(SystemErrorReport.id == parts[0], SystemErrorReport.status == S.DRAFT.value)
     else:
         return None
     return db.session.scalar(visibility_filter(query, group, user, membership))
