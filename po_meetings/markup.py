@@ -33,9 +33,9 @@ import xml.etree.ElementTree as etree
 import markdown
 import nh3
 from markdown.treeprocessors import Treeprocessor
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-__all__ = ["ALLOWED_TAGS", "ALLOWED_URL_SCHEMES", "LINK_REL", "init_app", "render_markdown"]
+__all__ = ["ALLOWED_TAGS", "ALLOWED_URL_SCHEMES", "LINK_REL", "init_app", "mark_hits", "render_markdown"]
 
 ALLOWED_TAGS = frozenset(
     {
@@ -117,6 +117,12 @@ def render_markdown(text: str | None) -> Markup:
         strip_comments=True,
     )
     return Markup(cleaned)
+
+
+def mark_hits(text: str, start: str, stop: str) -> Markup:
+    """Escape a search snippet and turn the engine's hit markers (``start`` … ``stop``, characters
+    that cannot be typed into a search) into ``<mark>`` elements."""
+    return Markup(str(escape(text)).replace(start, "<mark>").replace(stop, "</mark>"))
 
 
 def init_app(app) -> None:

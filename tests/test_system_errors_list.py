@@ -380,10 +380,10 @@ def test_cells_that_look_like_formulas_are_made_safe(app, client, auth, demo, ti
 
 def test_a_leading_tab_or_carriage_return_is_made_safe_too():
     # Titles are trimmed before they are stored, so these reach a cell only from other text.
-    from po_meetings.system_errors.routes import _safe_cell
+    from po_meetings.system_errors.views import safe_cell
 
-    assert _safe_cell("\tx") == "'\tx" and _safe_cell("\rx") == "'\rx"
-    assert _safe_cell("Vanlig text") == "Vanlig text" and _safe_cell(None) == "" and _safe_cell(3) == "3"
+    assert safe_cell("\tx") == "'\tx" and safe_cell("\rx") == "'\rx"
+    assert safe_cell("Vanlig text") == "Vanlig text" and safe_cell(None) == "" and safe_cell(3) == "3"
 
 
 def test_the_list_links_to_the_export_of_the_same_list(client, auth, demo):

@@ -650,6 +650,19 @@ def test_follow_and_unfollow(app, client, auth, demo):
     assert "Du följer inte rapporten" in text_of(client.get(response.headers["Location"]))
 
 
+def test_a_draft_cannot_be_followed(app, client, auth, demo):
+    """The author's draft offers no follow button, and a posted follow is refused (service rule)."""
+    number = save_draft(app, demo)
+    auth.login(OMBUD)
+    response = client.post(url(demo, number, "/follow"))
+    assert response.status_code == 303
+    assert "Ett utkast kan inte följas" in text_of(client.get(response.headers["Location"]))
+    response = client.post(url(demo, number, "/follow"), headers=HTMX)
+    assert response.status_code == 200 and "Ett utkast kan inte följas" in text_of(response)
+    with app.app_context():
+        assert db.session.get(ReportFollower, (int(number[2:]), demo.users[OMBUD])) is None
+
+
 # -- htmx, three ways ----------------------------------------------------------------------------
 
 

@@ -533,6 +533,16 @@ def test_comments_and_following(app_ctx, demo):
         services.unfollow(report, member)
 
 
+def test_a_draft_cannot_be_followed(app_ctx, demo):
+    draft = new_report(demo, submit=False)
+    author = user("ombud@demo.se")
+    with pytest.raises(DomainError, match="Ett utkast kan inte följas"):
+        services.follow(draft, author)
+    assert not services.is_following(draft, author)
+    services.save_report(group(demo), author, VALUES, report=draft, submit=True)
+    assert services.is_following(draft, author)  # submitting follows it
+
+
 # -- search ---------------------------------------------------------------------------------------
 
 

@@ -1,17 +1,33 @@
-"""Forms of the systemfel register: the guided report form, the list's filters and search."""
+"""Forms of the systemfel register: the guided report form, the list's filters and search, and
+the small forms of the report page that move a report on."""
 
-from wtforms import IntegerField, SearchField, SelectField, SelectMultipleField, StringField, TextAreaField
+from __future__ import annotations
+
+from datetime import date
+
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    SearchField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..agendas.tree import numbered
 from ..domain import DomainError
 from ..forms import BaseForm, free_text, optional_id, options, required
-from ..models import TAXONOMY, Level, ReportStatus
+from ..models import TAXONOMY, EscalationBody, Level, ReportStatus
 from . import services
 
 #: The questions of the reporting routine that must be answered before a report is submitted.
 REQUIRED_TO_SUBMIT = ("description", "causes", "consequences", "system_view")
+_DATE_MESSAGE = "Skriv datumet som ÅÅÅÅ-MM-DD."
 
 
 def category_choices(level: str | None = None) -> list[SelectChoice]:
@@ -25,8 +41,15 @@ def category_choices(level: str | None = None) -> list[SelectChoice]:
     return choices
 
 
+# -- the guided form ------------------------------------------------------------------------------
+
+
 class ReportForm(BaseForm):
-    """The guided form: one field per question of the reporting routine (seed 002, § 3.2)."""
+    """The guided form: one field per question of the reporting routine (seed 002, § 3.2).
+
+    ``submitting`` says whether the report is to be submitted (every question of the routine but
+    the proposal answered) or saved as a draft.
+    """
 
     title = StringField("Rubrik", validators=[required("Ange en kort rubrik."), *free_text(200)])
     description = TextAreaField("Beskrivning", validators=free_text(10_000))
@@ -56,12 +79,23 @@ class ReportForm(BaseForm):
         ],
     )
 
+    def __init__(self, *args, submitting: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.submitting = submitting
+
     def set_choices(self, organisations) -> None:
         """Fill the organisation lists; the category list holds every level's categories."""
         orgs = [(o.id, o.name) for o in organisations]
         self.fixer_organisation_id.choices = options([(None, "– Ingen vald –"), *orgs])
         self.affected_organisation_ids.choices = options(orgs)
         self.category.choices = category_choices()
+
+    def validate(self, extra_validators=None) -> bool:
+        """Validate the answers; a report to be submitted must also be complete."""
+        ok = super().validate(extra_validators)
+        if self.submitting:
+            ok = self.check_complete() and ok
+        return ok
 
     def validate_category(self, field) -> None:
         """Refuse a category of another level with the taxonomy's own message."""
@@ -99,6 +133,8 @@ class ReportForm(BaseForm):
         )
         return {name: self[name].data for name in names}
 
+
+# -- the list's filters ---------------------------------------------------------------------------
 
 SORT_CHOICES = (
     ("newest", "Senast inskickade först"),
@@ -147,33 +183,15 @@ class ReportFilterForm(BaseForm):
         return data
 
 
-# -- the report page --
+# -- the report page --------------------------------------------------------------------------------
 # The report page's small forms. Their field names are what the routes and the issue promise
 # (to, reason, meeting_id, owner_id …), so several forms on one page post the same names; the
 # templates give each rendering its own ids.
 
-from datetime import date as _date  # noqa: E402
-
-from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField  # noqa: E402
-from wtforms.validators import NumberRange  # noqa: E402
-from wtforms.validators import Optional as _Optional  # noqa: E402
-
-from ..agendas.tree import numbered as _numbered  # noqa: E402
-from ..forms import BaseForm as _BaseForm  # noqa: E402
-from ..forms import free_text as _free_text  # noqa: E402
-from ..forms import optional_id as _optional_id  # noqa: E402
-from ..forms import options as _options  # noqa: E402
-from ..forms import required as _required  # noqa: E402
-from ..models import TAXONOMY as _TAXONOMY  # noqa: E402
-from ..models import EscalationBody as _EscalationBody  # noqa: E402
-from ..models import Level as _Level  # noqa: E402
-
-_DATE_MESSAGE = "Skriv datumet som ÅÅÅÅ-MM-DD."
-
 
 def _date_field(label: str, default=None) -> DateField:
     """Return an optional date field with a Swedish message for a malformed date."""
-    return DateField(label, default=default, validators=[_Optional()], render_kw={"autocomplete": "off"})
+    return DateField(label, default=default, validators=[Optional()], render_kw={"autocomplete": "off"})
 
 
 def _count_field(label: str) -> IntegerField:
@@ -181,7 +199,7 @@ def _count_field(label: str) -> IntegerField:
     return IntegerField(
         label,
         validators=[
-            _Optional(),
+            Optional(),
             NumberRange(min=0, max=100_000, message="Ange ett heltal från 0 och uppåt."),
         ],
     )
@@ -197,32 +215,39 @@ def _fix_parse_errors(form) -> None:
                 f.errors[:] = ["Ange ett heltal, till exempel 3."]
 
 
-class _ReportForm(_BaseForm):
+def _owner_label(membership) -> str:
+    """Return how an owner is shown in a select: name and organisation."""
+    organisation = membership.organisation.name if membership.organisation else membership.role_label
+    return f"{membership.user.name} ({organisation})"
+
+
+class _ReportPageForm(BaseForm):
     """A report-page form: validation with Swedish messages for malformed dates and numbers."""
 
     def validate(self, extra_validators=None) -> bool:
+        """Validate, then put Swedish messages on dates and numbers that could not be read."""
         ok = super().validate(extra_validators)
         _fix_parse_errors(self)
         return ok
 
 
-class CommentForm(_ReportForm):
+class CommentForm(_ReportPageForm):
     """A comment on a report (Markdown)."""
 
-    text = TextAreaField("Kommentar", validators=[_required("Skriv en kommentar."), *_free_text(10_000)])
+    text = TextAreaField("Kommentar", validators=[required("Skriv en kommentar."), *free_text(10_000)])
 
 
-class OccurrenceForm(_ReportForm):
+class OccurrenceForm(_ReportPageForm):
     """Another time the error was met."""
 
-    occurred_on = _date_field("När hände det?", default=_date.today)
-    municipality_id = SelectField("Kommun", coerce=_optional_id)
+    occurred_on = _date_field("När hände det?", default=date.today)
+    municipality_id = SelectField("Kommun", coerce=optional_id)
     client_count = _count_field("Antal berörda klienter (valfritt)")
-    note = TextAreaField("Kort anteckning (valfri)", validators=_free_text(2000))
+    note = TextAreaField("Kort anteckning (valfri)", validators=free_text(2000))
 
     def set_choices(self, municipalities) -> None:
         """Offer the group's municipalities."""
-        self.municipality_id.choices = _options(
+        self.municipality_id.choices = options(
             [(None, "– Ingen särskild kommun –")] + [(m.id, m.name) for m in municipalities]
         )
 
@@ -231,93 +256,115 @@ def _escalation_fields(cls):
     """Add the escalation's fields to a form class."""
     cls.body = SelectField(
         "Till vilken instans?",
-        choices=_options([(None, "– Välj –")] + list(_EscalationBody.choices())),
+        choices=options([(None, "– Välj –")] + list(EscalationBody.choices())),
         validate_choice=False,  # the service refuses an unknown body in Swedish
     )
-    cls.body_other = StringField("Annan instans", validators=_free_text(200))
-    cls.sent_on = _date_field("Skickad", default=_date.today)
-    cls.channel = StringField("Hur (brev, e-post, möte …)", validators=_free_text(200))
+    cls.body_other = StringField("Annan instans", validators=free_text(200))
+    cls.sent_on = _date_field("Skickad", default=date.today)
+    cls.channel = StringField("Hur (brev, e-post, möte …)", validators=free_text(200))
     cls.reply_expected_by = _date_field("Svar väntas senast (valfritt)")
     return cls
 
 
+def escalation_values(form) -> dict:
+    """Return the escalation fields of a form as the services take them."""
+    return {
+        "body": form.body.data or None,
+        "body_other": form.body_other.data,
+        "sent_on": form.sent_on.data,
+        "channel": form.channel.data,
+        "reply_expected_by": form.reply_expected_by.data,
+    }
+
+
 @_escalation_fields
-class TransitionForm(_ReportForm):
+class TransitionForm(_ReportPageForm):
     """Move a report to another status, with what that move needs."""
 
     to = HiddenField("Ny status")
-    reason = TextAreaField("Anteckning", validators=_free_text(5000))
-    meeting_id = SelectField("Möte", coerce=_optional_id)
-    agenda_item_id = SelectField("Dagordningspunkt (valfri)", coerce=_optional_id)
-    owner_id = SelectField("Ansvarig", coerce=_optional_id)
+    reason = TextAreaField("Anteckning", validators=free_text(5000))
+    meeting_id = SelectField("Möte", coerce=optional_id)
+    agenda_item_id = SelectField("Dagordningspunkt (valfri)", coerce=optional_id)
+    owner_id = SelectField("Ansvarig", coerce=optional_id)
     next_review_on = _date_field("Nästa uppföljning")
 
     def set_choices(self, meetings, owners) -> None:
         """Offer the group's meetings (newest first), their agenda items and the possible owners."""
-        self.meeting_id.choices = _options(
+        self.meeting_id.choices = options(
             [(None, "– Välj möte –")] + [(m.id, f"{m.starts_at:%Y-%m-%d} {m.title}") for m in meetings]
         )
         items = []
         for m in meetings:
-            for top in _numbered(m.items):
+            for top in numbered(m.items):
                 for entry in (top, *top.children):
                     items.append(
                         (entry.item.id, f"{m.starts_at:%Y-%m-%d}: {entry.number}. {entry.item.title}")
                     )
-        self.agenda_item_id.choices = _options([(None, "– Ingen särskild punkt –")] + items)
-        self.owner_id.choices = _options(
+        self.agenda_item_id.choices = options([(None, "– Ingen särskild punkt –")] + items)
+        self.owner_id.choices = options(
             [(None, "– Välj ansvarig –")] + [(o.id, _owner_label(o)) for o in owners]
         )
 
+    def status(self) -> ReportStatus | None:
+        """Return the status the report is to move to (None for one a report cannot move to)."""
+        try:
+            to = ReportStatus(self.to.data)
+        except ValueError:
+            return None
+        return None if to == ReportStatus.DRAFT else to
+
+    def validate_to(self, field) -> None:
+        """Refuse a status that is not one of the register's."""
+        if self.status() is None:
+            raise ValidationError("Välj en giltig status.")
+
 
 @_escalation_fields
-class EscalationForm(_ReportForm):
+class EscalationForm(_ReportPageForm):
     """Escalate a report (again) to a body outside the group."""
 
-    reason = TextAreaField("Anteckning (valfri)", validators=_free_text(5000))
+    reason = TextAreaField("Anteckning (valfri)", validators=free_text(5000))
 
 
-class ReplyForm(_ReportForm):
+class ReplyForm(_ReportPageForm):
     """The reply to an escalation."""
 
-    received_on = _date_field("Svaret kom", default=_date.today)
-    reply = TextAreaField("Svaret i korthet", validators=_free_text(10_000))
-    outcome = TextAreaField("Utfall (valfritt)", validators=_free_text(10_000))
+    received_on = _date_field("Svaret kom", default=date.today)
+    reply = TextAreaField("Svaret i korthet", validators=free_text(10_000))
+    outcome = TextAreaField("Utfall (valfritt)", validators=free_text(10_000))
 
 
-class ReclassifyForm(_ReportForm):
+class ReclassifyForm(_ReportPageForm):
     """Change level and category after analysis."""
 
-    level = SelectField("Nivå", choices=_options([(None, "– Välj –")] + list(_Level.choices())))
+    level = SelectField("Nivå", choices=options([(None, "– Välj –")] + list(Level.choices())))
     category = SelectField(
         "Kategori",
-        choices=_options(
+        choices=options(
             [(None, "– Välj –")]
-            + [(c.value, f"{level.label}: {c.label}") for level, cats in _TAXONOMY.items() for c in cats]
+            + [(c.value, f"{level.label}: {c.label}") for level, cats in TAXONOMY.items() for c in cats]
         ),
     )
 
 
-class OwnerForm(_ReportForm):
+class OwnerForm(_ReportPageForm):
     """Give a report an owner and a next review date."""
 
-    owner_id = SelectField("Ansvarig", coerce=_optional_id)
+    owner_id = SelectField("Ansvarig", coerce=optional_id)
     next_review_on = _date_field("Nästa uppföljning")
 
     def set_choices(self, owners) -> None:
         """Offer the group's members and substitutes."""
-        self.owner_id.choices = _options(
+        self.owner_id.choices = options(
             [(None, "– Välj ansvarig –")] + [(o.id, _owner_label(o)) for o in owners]
         )
 
 
-class ConfidentialityForm(_ReportForm):
+class ConfidentialityForm(_ReportPageForm):
     """Mark a report confidential (1) or not (0)."""
 
-    confidential = SelectField("Sekretess", choices=_options([("1", "Sekretess"), ("0", "Ingen sekretess")]))
+    confidential = SelectField("Sekretess", choices=options([("1", "Sekretess"), ("0", "Ingen sekretess")]))
 
-
-def _owner_label(membership) -> str:
-    """Return how an owner is shown in a select: name and organisation."""
-    organisation = membership.organisation.name if membership.organisation else membership.role_label
-    return f"{membership.user.name} ({organisation})"
+    def is_confidential(self) -> bool:
+        """Return whether the report is to be confidential."""
+        return self.confidential.data == "1"

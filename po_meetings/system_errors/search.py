@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from sqlalchemy import bindparam, func, literal_column, select, table, text
 
 from ..domain import DomainError, refuse_personnummer
 from ..extensions import db
+from ..markup import mark_hits
 from ..models import ReportEvent, SystemErrorReport
 from ..models.system_error import SEARCH_TABLE, EventKind
 
@@ -127,12 +128,7 @@ def snippets(report_ids: list[int], terms: list[str]) -> dict[int, Markup]:
                 ),
             ).where(SystemErrorReport.id.in_(report_ids))
         )
-    return {report_id: mark(raw) for report_id, raw in rows}
-
-
-def mark(raw: str) -> Markup:
-    """Escape a snippet and turn the engine's hit markers into <mark> elements."""
-    return Markup(str(escape(raw)).replace(START, "<mark>").replace(STOP, "</mark>"))
+    return {report_id: mark_hits(raw, START, STOP) for report_id, raw in rows}
 
 
 def similar_terms(title: str | None, description: str | None) -> list[str]:

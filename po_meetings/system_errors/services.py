@@ -515,7 +515,9 @@ def is_following(report: SystemErrorReport, user: User) -> bool:
 
 
 def follow(report: SystemErrorReport, user: User) -> None:
-    """Follow a report (idempotent)."""
+    """Follow a report (idempotent); a draft cannot be followed."""
+    if report.status == S.DRAFT.value:
+        raise DomainError("Ett utkast kan inte följas.")
     db.session.flush()
     if not is_following(report, user):
         db.session.add(ReportFollower(report_id=report.id, user_id=user.id, group_id=report.group_id))
