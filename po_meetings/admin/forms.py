@@ -4,6 +4,7 @@ from wtforms import BooleanField, IntegerField, PasswordField, SelectField, Stri
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
 from ..auth.forms import new_password_validators
+from ..auth.services import find_user_by_email
 from ..forms import BaseForm, email_field, free_text, optional_id, options, required
 from ..groups.services import parse_municipalities
 from ..models import ORGANISATION_KIND_LABELS
@@ -75,13 +76,44 @@ class GroupForm(BaseForm):
             raise ValidationError("Ange minst en kommun.")
 
 
+NO_ACCOUNT = "Det finns inget konto med den e-postadressen. Skapa kontot först."
+
+
+def _find_account(field):
+    """Return the account named in a validated e-mail field, or put the refusal beside the field."""
+    account = find_user_by_email(field.data)
+    if account is None:
+        field.errors.append(NO_ACCOUNT)
+    return account
+
+
 class NewGroupForm(GroupForm):
     """A new group and its first chair."""
 
     chair_email = email_field("Ordförandens e-postadress")
+
+    #: The chair's account (found when the rest of the form is valid).
+    chair = None
+
+    def validate(self, extra_validators=None) -> bool:
+        """Validate the fields, then find the chair's account (it is created first)."""
+        if not super().validate(extra_validators):
+            return False
+        self.chair = _find_account(self.chair_email)
+        return self.chair is not None
 
 
 class AppointChairForm(BaseForm):
     """Appoint a new chair of a group."""
 
     email = email_field("Den nya ordförandens e-postadress")
+
+    #: The new chair's account (found when the e-mail address is valid).
+    account = None
+
+    def validate(self, extra_validators=None) -> bool:
+        """Validate the address, then find the new chair's account (it is created first)."""
+        if not super().validate(extra_validators):
+            return False
+        self.account = _find_account(self.email)
+        return self.account is not None

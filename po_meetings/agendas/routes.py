@@ -1,17 +1,13 @@
 """Routes for agenda templates (typagenda): the list, a new template and the editing page."""
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, g, render_template, request, url_for
 
-from ..domain import DomainError, commit_or_error
-from ..extensions import db
-from ..htmx import render, wants_fragment
+from .. import answers
+from ..answers import View
+from ..htmx import render
 from ..models import MeetingKind
-from . import bp, services, tree
-from .forms import ItemForm, NewItemForm, NewTemplateForm, TemplateForm
-
-# The new-item form and each inline edit form get their own prefix, so that several forms on
-# one page never share an element id (labels and error messages point at ids).
-NEW_ITEM_PREFIX = "new"
+from . import bp, services, tree, views
+from .forms import TemplateForm
 
 
 def _template_or_404(template_id: int):
@@ -30,122 +26,50 @@ def _item_or_404(template, item_id: int):
     return item
 
 
-def _edit_prefix(item) -> str:
-    """Return the form prefix of an item's inline edit form."""
-    return f"item-{item.id}"
-
-
-def _new_item_form(template, entries, formdata=None, **kwargs) -> NewItemForm:
-    """Build the form that adds an item, its sections filled in (blank unless formdata is given)."""
-    form = NewItemForm(formdata, prefix=NEW_ITEM_PREFIX, limit=template.meeting_minutes, **kwargs)
-    form.set_choices([entry.item for entry in entries])
-    return form
-
-
-def _edit_item_form(item, formdata=None, **kwargs) -> ItemForm:
-    """Build an item's inline edit form (filled from the item unless formdata is given)."""
-    return ItemForm(
-        formdata,
-        prefix=_edit_prefix(item),
-        limit=item.template.meeting_minutes,
-        is_sub_item=item.parent_id is not None,
-        **kwargs,
-    )
-
-
-def _row(entries, item) -> dict:
-    """Return what an item's row needs: its number and whether it is first or last of its siblings."""
-    for index, entry in enumerate(entries):
-        if entry.item is item:
-            return _row_values(entry, index, len(entries))
-        for k, child in enumerate(entry.children):
-            if child.item is item:
-                return _row_values(child, k, len(entry.children))
-    abort(404)  # not reached: the item belongs to the template
-
-
-def _row_values(numbered, index: int, count: int) -> dict:
-    """Return the row values of a numbered item at an index among its siblings."""
-    return {"item": numbered.item, "number": numbered.number, "first": index == 0, "last": index == count - 1}
-
-
-def _context(template, **extra) -> dict:
-    """Return what the template's page and its fragments need."""
-    entries = tree.numbered(template.items)
-    context = {
-        "group": g.group,
-        "template": template,
-        "entries": entries,
-        "total": tree.total_minutes(template.items),
-        "editing": None,
-        "focus_id": None,
-        "focus_control": None,
-        "error_id": None,
-        "error": None,
-        "notice": None,
-    }
-    context.update(extra)
-    if "item_form" not in context:
-        parent_id = request.args.get("parent", type=int) if request.method == "GET" else None
-        sections = {entry.item.id for entry in entries}
-        context["item_form"] = _new_item_form(
-            template, entries, data={"parent_id": parent_id} if parent_id in sections else None
-        )
-        context["focus_new_item"] = parent_id in sections
-    if "settings_form" not in context:
-        context["settings_form"] = TemplateForm(None, obj=template)
-    return context
-
-
 # -- the group's templates ------------------------------------------------------------------
 
 
 @bp.get("/")
 def index(group_id):
     """List the group's templates with their length against the meeting's."""
-    templates = services.templates_of(g.group)
-    return render_template(
-        "agendas/index.html",
-        group=g.group,
-        templates=templates,
-        totals={t.id: tree.total_minutes(t.items) for t in templates},
-    )
-
-
-def _new_template_form(**kwargs) -> NewTemplateForm:
-    """Build the new-template form with the templates to copy from."""
-    form = NewTemplateForm(**kwargs)
-    form.set_choices(services.templates_of(g.group))
-    return form
+    return render_template(views.INDEX, **views.index_context())
 
 
 @bp.get("/new")
 def new(group_id):
     """Show the form for a new template."""
-    form = _new_template_form(data={"meeting_minutes": g.group.default_meeting_minutes})
-    return render_template("agendas/new.html", group=g.group, form=form)
+    form = views.new_template_form(data={"meeting_minutes": g.group.default_meeting_minutes})
+    return render_template(views.NEW_PAGE, group=g.group, form=form)
+
+
+def _create_template(form):
+    """Create the template a validated form describes: empty, or a copy of one of the group's."""
+    values = (
+        form.name.data,
+        MeetingKind(form.kind.data),
+        form.meeting_minutes.data,
+        form.max_new_system_errors.data,
+    )
+    source = services.get_template(g.group, form.copy_from.data) if form.copy_from.data else None
+    if source is not None:
+        return services.copy_template(g.group, source, *values)
+    return services.create_template(g.group, *values)
 
 
 @bp.post("/")
 def create(group_id):
     """Create a template, empty or as a copy of another of the group's templates."""
-    form = _new_template_form()
-    if form.validate():
-        values = (
-            form.name.data,
-            MeetingKind(form.kind.data),
-            form.meeting_minutes.data,
-            form.max_new_system_errors.data,
+    form = views.new_template_form()
+    done = answers.attempt(
+        _create_template, form, form=form, field=form.copy_from if form.copy_from.data else form.name
+    )
+    if done:
+        template = done.value
+        return answers.saved(
+            f"Mallen ”{template.name}” är skapad. Lägg till punkter nedan.",
+            to=url_for("agendas.show", group_id=g.group.id, template_id=template.id),
         )
-        source = services.get_template(g.group, form.copy_from.data) if form.copy_from.data else None
-        if source is not None:
-            template = commit_or_error(form.copy_from, services.copy_template, g.group, source, *values)
-        else:
-            template = commit_or_error(form.name, services.create_template, g.group, *values)
-        if template is not None:
-            flash(f"Mallen ”{template.name}” är skapad. Lägg till punkter nedan.", "success")
-            return redirect(url_for("agendas.show", group_id=g.group.id, template_id=template.id), code=303)
-    return render_template("agendas/new.html", group=g.group, form=form), 422
+    return answers.refused(page=View(views.NEW_PAGE, {"group": g.group, "form": form}))
 
 
 # -- one template: the editing page ---------------------------------------------------------
@@ -155,7 +79,7 @@ def create(group_id):
 def show(group_id, template_id):
     """Show the template for editing: its settings, its numbered items and their total time."""
     template = _template_or_404(template_id)
-    return render_template("agendas/show.html", **_context(template))
+    return render_template(views.PAGE, **views.context(template))
 
 
 @bp.post("/<int:template_id>")
@@ -163,18 +87,24 @@ def update(group_id, template_id):
     """Save the template's name, kind, meeting length and cap on new system errors."""
     template = _template_or_404(template_id)
     form = TemplateForm()
-    if form.validate() and commit_or_error(
-        form.meeting_minutes,
-        services.update_template,
-        template,
-        form.name.data,
-        MeetingKind(form.kind.data),
-        form.meeting_minutes.data,
-        form.max_new_system_errors.data,
-    ):
-        flash("Mallens inställningar är sparade.", "success")
-        return redirect(url_for("agendas.show", group_id=g.group.id, template_id=template.id), code=303)
-    return render_template("agendas/show.html", **_context(template, settings_form=form)), 422
+    done = answers.attempt(
+        lambda: services.update_template(
+            template,
+            form.name.data,
+            MeetingKind(form.kind.data),
+            form.meeting_minutes.data,
+            form.max_new_system_errors.data,
+        ),
+        form=form,
+        field=form.meeting_minutes,
+        keep_as=views.SETTINGS,
+    )
+    if done:
+        return answers.saved(
+            "Mallens inställningar är sparade.",
+            to=url_for("agendas.show", group_id=g.group.id, template_id=template.id),
+        )
+    return answers.refused(page=views.page(template))
 
 
 @bp.post("/<int:template_id>/delete")
@@ -182,59 +112,45 @@ def delete(group_id, template_id):
     """Delete the template; meetings made from it keep their own agendas."""
     template = _template_or_404(template_id)
     name = template.name
-    services.delete_template(template)
-    db.session.commit()
-    flash(f"Mallen ”{name}” är borttagen. Möten som skapats från den behåller sina dagordningar.", "success")
-    return redirect(url_for("agendas.index", group_id=g.group.id), code=303)
+    done = answers.attempt(services.delete_template, template)
+    if not done:
+        return answers.refused(page=answers.back_to(views.show_url(template)), message=done.message)
+    return answers.saved(
+        f"Mallen ”{name}” är borttagen. Möten som skapats från den behåller sina dagordningar.",
+        to=url_for("agendas.index", group_id=g.group.id),
+    )
 
 
 # -- the template's items -------------------------------------------------------------------
 
 
-def _show_url(template, item=None) -> str:
-    """Return the editing page's URL, at an item's row if given."""
-    anchor = f"template-item-{item.id}" if item is not None else None
-    return url_for("agendas.show", group_id=g.group.id, template_id=template.id, _anchor=anchor)
+def _add_item(template, form):
+    """Add the item a validated form describes, at the end or last in its section."""
+    parent = services.get_item(template, form.parent_id.data) if form.parent_id.data else None
+    return services.add_item(
+        template,
+        form.title.data,
+        form.minutes.data,
+        parent=parent,
+        guidance=form.guidance.data,
+        item_type=form.item_type.data,
+        standing_kind=form.standing_kind.data,
+    )
 
 
 @bp.post("/<int:template_id>/items")
 def create_item(group_id, template_id):
     """Add an item at the end, or a sub-item at the end of a section."""
     template = _template_or_404(template_id)
-    form = _new_item_form(template, tree.numbered(template.items), request.form)
-    item = None
-    if form.validate():
-        parent = services.get_item(template, form.parent_id.data) if form.parent_id.data else None
-        item = commit_or_error(
-            form.title,
-            services.add_item,
-            template,
-            form.title.data,
-            form.minutes.data,
-            parent=parent,
-            guidance=form.guidance.data,
-            item_type=form.item_type.data,
-            standing_kind=form.standing_kind.data,
-        )
-    if item is None:
-        if wants_fragment():
-            # The form posts into the list; on an error only the form itself is replaced.
-            response = render(
-                "agendas/show.html", "agendas/_new_item.html", **_context(template, item_form=form)
-            )
-            response.headers["HX-Retarget"] = "#new-item"
-            response.headers["HX-Reswap"] = "outerHTML"
-            return response
-        return render_template("agendas/show.html", **_context(template, item_form=form)), 422
-    if not wants_fragment():
-        flash(f"Punkten ”{item.title}” är tillagd.", "success")
-        return redirect(_show_url(template, item), code=303)
-    context = _context(template, notice=f"Punkten ”{item.title}” är tillagd.")
-    # A fresh form, still adding under the same section, replaces the one just sent.
-    context["item_form"] = _new_item_form(
-        template, context["entries"], data={"parent_id": item.parent_id, "item_type": item.item_type}
-    )
-    return render("agendas/show.html", "agendas/_items_and_form.html", **context)
+    form = views.new_item_form(template, tree.numbered(template.items), request.form)
+    done = answers.attempt(_add_item, template, form, form=form, field=form.title, keep_as=views.NEW_ITEM)
+    if done:
+        item = done.value
+        notice = f"Punkten ”{item.title}” är tillagd."
+        # A fresh form, still adding under the same section, replaces the one just sent.
+        fragment = views.items_and_form(template, item, notice)
+        return answers.saved(notice, to=views.show_url(template, item), fragment=fragment)
+    return answers.refused(fragment=views.new_item(template), page=views.page(template))
 
 
 @bp.get("/<int:template_id>/items/<int:item_id>")
@@ -242,8 +158,8 @@ def show_item(group_id, template_id, item_id):
     """Show one item (its row in the list for htmx; the whole template otherwise)."""
     template = _template_or_404(template_id)
     item = _item_or_404(template, item_id)
-    context = _context(template, focus_id=item.id, focus_control="edit")
-    return render("agendas/show.html", "agendas/_item.html", **context, **_row(context["entries"], item))
+    context = views.row_context(template, item, focus_id=item.id, focus_control="edit")
+    return render(views.PAGE, views.ITEM, **context)
 
 
 @bp.get("/<int:template_id>/items/<int:item_id>/edit")
@@ -251,9 +167,7 @@ def edit_item(group_id, template_id, item_id):
     """Show the form to change an item, in place of its row."""
     template = _template_or_404(template_id)
     item = _item_or_404(template, item_id)
-    form = _edit_item_form(item, obj=item)
-    context = _context(template, editing=item.id, edit_form=form)
-    return render("agendas/show.html", "agendas/_item_form.html", **context, **_row(context["entries"], item))
+    return render(views.PAGE, views.ITEM_FORM, **views.edit_context(template, item))
 
 
 @bp.post("/<int:template_id>/items/<int:item_id>")
@@ -261,9 +175,8 @@ def update_item(group_id, template_id, item_id):
     """Rename an item or change its time box, type, standing kind or guidance."""
     template = _template_or_404(template_id)
     item = _item_or_404(template, item_id)
-    form = _edit_item_form(item, request.form)
-    if form.validate() and commit_or_error(
-        form.title,
+    form = views.edit_item_form(item, request.form)
+    done = answers.attempt(
         services.update_item,
         item,
         form.title.data,
@@ -271,27 +184,19 @@ def update_item(group_id, template_id, item_id):
         form.guidance.data,
         form.item_type.data,
         form.standing_kind.data,
-    ):
-        if not wants_fragment():
-            flash(f"Punkten ”{item.title}” är sparad.", "success")
-            return redirect(_show_url(template, item), code=303)
-        context = _context(template, focus_id=item.id, focus_control="edit")
-        # The row, and the total (out of band) since the time box may have changed.
-        return render(
-            "agendas/show.html",
-            "agendas/_item_and_total.html",
-            **context,
-            **_row(context["entries"], item),
+        form=form,
+        field=form.title,
+        keep_as=views.edit_key(item.id),
+    )
+    if done:
+        return answers.saved(
+            f"Punkten ”{item.title}” är sparad.",
+            to=views.show_url(template, item),
+            fragment=views.item_and_total(template, item),
         )
-    # htmx 2 does not swap 4xx responses, so an inline form with errors comes back as 200.
-    status = 200 if wants_fragment() else 422
-    context = _context(template, editing=item.id, edit_form=form)
-    return render(
-        "agendas/show.html",
-        "agendas/_item_form.html",
-        status=status,
-        **context,
-        **_row(context["entries"], item),
+    return answers.refused(
+        fragment=views.edit_row(template, item),
+        page=View(views.PAGE, lambda: views.edit_context(template, item)),
     )
 
 
@@ -301,19 +206,13 @@ def move_item(group_id, template_id, item_id):
     template = _template_or_404(template_id)
     item = _item_or_404(template, item_id)
     direction = request.form.get("direction", "")
-    focus = {"focus_id": item.id, "focus_control": direction if direction in ("up", "down") else None}
-    try:
-        services.move_item(item, direction)
-    except DomainError as error:
-        db.session.rollback()
-        context = _context(template, error_id=item.id, error=str(error), **focus)
-        status = 200 if wants_fragment() else 422
-        return render("agendas/show.html", "agendas/_items.html", status=status, **context)
-    db.session.commit()
-    if not wants_fragment():
-        return redirect(_show_url(template, item), code=303)
     # Focus stays on the button just used, now in the item's new place.
-    return render("agendas/show.html", "agendas/_items.html", **_context(template, **focus))
+    focus = {"focus_id": item.id, "focus_control": direction if direction in ("up", "down") else None}
+    done = answers.attempt(services.move_item, item, direction)
+    if done:
+        return answers.saved(None, to=views.show_url(template, item), fragment=views.items(template, **focus))
+    refusal = {"error_id": item.id, "error": done.message, **focus}
+    return answers.refused(fragment=views.items(template, **refusal), page=views.page(template, **refusal))
 
 
 @bp.post("/<int:template_id>/items/<int:item_id>/delete")
@@ -322,12 +221,13 @@ def delete_item(group_id, template_id, item_id):
     template = _template_or_404(template_id)
     item = _item_or_404(template, item_id)
     title = item.title
-    services.delete_item(item)
-    db.session.commit()
+    done = answers.attempt(services.delete_item, item)
+    if not done:
+        refusal = {"error_id": item.id, "error": done.message}
+        return answers.refused(
+            fragment=views.items(template, **refusal), page=views.page(template, **refusal)
+        )
     notice = f"Punkten ”{title}” är borttagen."
-    if not wants_fragment():
-        flash(notice, "success")
-        return redirect(_show_url(template), code=303)
-    return render(
-        "agendas/show.html", "agendas/_items.html", **_context(template, notice=notice, focus_notice=True)
-    )
+    # The row that had focus is gone: focus lands on the message instead.
+    fragment = views.items(template, notice=notice, focus_notice=True)
+    return answers.saved(notice, to=views.show_url(template), fragment=fragment)

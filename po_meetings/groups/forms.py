@@ -3,6 +3,7 @@
 from wtforms import BooleanField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
+from ..auth.services import find_user_by_email
 from ..forms import BaseForm, email_field, free_text, id_range, optional_id, options, required
 from ..models import ROLE_LABELS, Role
 
@@ -44,6 +45,21 @@ class NewMemberForm(MembershipForm):
     """Add an existing account to the group."""
 
     email = email_field("Personens e-postadress")
+
+    #: The account the e-mail address belongs to (found when the rest of the form is valid).
+    account = None
+
+    def validate(self, extra_validators=None) -> bool:
+        """Validate the fields, then find the account to add (only the administrator creates accounts)."""
+        if not super().validate(extra_validators):
+            return False
+        self.account = find_user_by_email(self.email.data)
+        if self.account is None:
+            self.email.errors.append(
+                "Det finns inget konto med den e-postadressen. Be systemadministratören skapa kontot först."
+            )
+            return False
+        return True
 
 
 class GroupSettingsForm(BaseForm):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..agendas.services import create_standard_templates
 from ..domain import DomainError
 from ..extensions import db
 from ..models import (
@@ -262,8 +263,6 @@ def create_group(
     set_municipalities(group, municipalities)
     db.session.flush()
     add_member(group, chair, Role.CHAIR, chair_organisation)
-    from ..agendas.services import create_standard_templates
-
     create_standard_templates(group)
     return group
 

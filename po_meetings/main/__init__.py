@@ -2,8 +2,8 @@
 
 from flask import Blueprint, g
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import contains_eager
+
+from . import queries
 
 bp = Blueprint("main", __name__)
 
@@ -13,16 +13,7 @@ def my_memberships():
     if not current_user.is_authenticated:
         return []
     if "my_memberships" not in g:
-        from ..extensions import db
-        from ..models import Group, Membership
-
-        g.my_memberships = db.session.scalars(
-            select(Membership)
-            .join(Membership.group)
-            .options(contains_eager(Membership.group))
-            .where(Membership.user_id == current_user.id, Membership.ended_at.is_(None))
-            .order_by(Group.name)
-        ).all()
+        g.my_memberships = queries.active_memberships(current_user.id)
     return g.my_memberships
 
 

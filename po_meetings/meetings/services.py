@@ -30,6 +30,7 @@ from ..models import (
     User,
     utcnow,
 )
+from . import notices
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -245,8 +246,6 @@ def change_status(meeting: Meeting, to: MeetingStatus) -> Meeting:
 
 def publish_agenda(meeting: Meeting, notify: bool = True) -> Meeting:
     """Publish the agenda: the meeting is kallad and every member gets a kallelse."""
-    from . import notices
-
     if not meeting.items:
         raise DomainError("Dagordningen är tom. Lägg till minst en punkt innan du kallar.")
     if meeting.is_past:
@@ -267,8 +266,6 @@ def unpublish_agenda(meeting: Meeting) -> Meeting:
 
 def cancel_meeting(meeting: Meeting, reason: str) -> Meeting:
     """Cancel a meeting (kept, marked inställt, with a reason); members are told if it was kallad."""
-    from . import notices
-
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("Ange varför mötet ställs in.")
