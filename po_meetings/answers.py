@@ -36,7 +36,7 @@ from typing import Any
 from flask import flash, g, make_response, redirect
 from flask.wrappers import Response
 
-from .domain import commit_or_refusal
+from .domain import DomainError
 from .extensions import db
 from .htmx import redirect_to, refresh, respond, retarget, trigger, vary, wants_fragment
 
@@ -61,6 +61,8 @@ class Attempt:
     ok: bool
     value: Any = None
     message: str | None = None
+    #: The service's refusal itself, for a route that answers one kind its own way (an edit conflict).
+    error: DomainError | None = None
 
     def __bool__(self) -> bool:
         return self.ok
@@ -85,13 +87,16 @@ class View:
         return retarget(response, self.retarget) if self.retarget else response
 
 
-def page_or_fragment(page: View, fragment: View) -> Response:
+def page_or_fragment(page: View | Callable[[], Response], fragment: View) -> Response:
     """Answer a GET: the fragment for a plain htmx request, else the whole page.
 
     For a page whose fragment needs less than the page (``htmx.render`` when both take the same
-    context); only the one answered is built.
+    context); only the one answered is built. ``page`` may instead be a callable that answers
+    (e.g. a redirect to the page that holds the fragment).
     """
-    return (fragment if wants_fragment() else page).render()
+    if wants_fragment():
+        return fragment.render()
+    return page.render() if isinstance(page, View) else vary(page())
 
 
 def back_to(url: str) -> Callable[[int], Response]:
@@ -142,6 +147,8 @@ def attempt(
     When the form does not validate or the service refuses (``DomainError``), nothing is
     half-saved: the session is rolled back, the refusal's message goes beside ``field`` (or among
     the form's own errors), and the form is kept under ``keep_as`` for the re-rendered page.
+    ``field`` may also be a function of the message that picks the field (for a service whose
+    refusals concern different fields).
     """
     if form is not None and not form.validate():
         db.session.rollback()
@@ -149,15 +156,23 @@ def attempt(
         return Attempt(False)
     if action is None:
         return Attempt(True)
-    value, refusal = commit_or_refusal(action, *args, **kwargs)
-    if refusal is None:
+    try:
+        value = action(*args, **kwargs)
+    except DomainError as error:
+        db.session.rollback()
+        refusal = error
+    else:
+        db.session.commit()
         return Attempt(True, value)
+    message = str(refusal)
+    if field is not None and not hasattr(field, "errors"):
+        field = field(message)
     if field is not None:
-        field.errors = [*field.errors, refusal]
+        field.errors = [*field.errors, message]
     elif form is not None:
-        form.form_errors.append(refusal)
+        form.form_errors.append(message)
     keep(keep_as, form)
-    return Attempt(False, message=refusal)
+    return Attempt(False, message=message, error=refusal)
 
 
 def saved(
@@ -187,12 +202,17 @@ def saved(
 
 
 def refused(
-    *, fragment: View | None = None, page: View | Callable[[int], Response], message: str | None = None
+    *,
+    fragment: View | None = None,
+    page: View | Callable[[int], Response],
+    message: str | None = None,
+    status: int = 422,
 ):
     """Answer a refused change: the fragment with its messages for htmx (200), else the page as 422.
 
     ``message`` is for a refusal that belongs to no field: the page shows it at the top (the
-    fragment shows it from its own context).
+    fragment shows it from its own context). ``status`` is the page's when 422 does not say it:
+    409 for a state (a save over a newer version, locked minutes), 403 for a refused role.
     """
     db.session.rollback()
     if wants_fragment() and fragment is not None:
@@ -200,5 +220,5 @@ def refused(
     if message:
         flash(message, "error")
     if isinstance(page, View):
-        return page.render(422)
-    return vary(page(422))
+        return page.render(status)
+    return vary(page(status))

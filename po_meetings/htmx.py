@@ -8,6 +8,8 @@ restore; everything else gets the full page. Every answer that can differ by tha
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import make_response, render_template
 from flask.wrappers import Response
 
@@ -59,8 +61,15 @@ def refresh(response: Response) -> Response:
 
 
 def redirect_to(response: Response, url: str) -> Response:
-    """Make htmx go to another URL with a full page load (``HX-Redirect``)."""
+    """Make htmx go to another URL with a full page load (``HX-Redirect``).
+
+    Going to the page the browser already shows (perhaps at another anchor) would only move the
+    anchor, so htmx is then told to reload as well (``HX-Refresh``).
+    """
     response.headers["HX-Redirect"] = url
+    current = htmx.current_url if htmx else None
+    if current and urlsplit(url)[2:4] == urlsplit(current)[2:4]:
+        refresh(response)
     return response
 
 
