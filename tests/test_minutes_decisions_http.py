@@ -455,8 +455,8 @@ def test_every_edit_after_justering_is_refused(app, client, auth, demo, voted):
     _close(client, auth, voted, demo)
     with app.app_context():
         minutes = services.minutes_of(db.session.get(Meeting, demo.meeting_id))
-        services.justera(minutes, db.session.get(Membership, voted.m(CHAIR)), True)
-        services.justera(minutes, db.session.get(Membership, voted.m(ADJUSTER)), True)
+        services.justera(minutes, db.session.get(Membership, voted.m(CHAIR)), True, notify=False)
+        services.justera(minutes, db.session.get(Membership, voted.m(ADJUSTER)), True, notify=False)
         db.session.commit()
         reservation_id = db.session.scalar(
             select(Reservation.id).where(Reservation.decision_id == voted.decision_id)

@@ -108,10 +108,10 @@ def _make_minutes(app, demo, *, approve: bool = True) -> SimpleNamespace:
         services.add_guest(secret, chair, SECRET_GUEST, "Avdelningschef")
         services.add_decision(secret, chair, SECRET_DECISION, DecisionMethod.CONSENSUS)
 
-        services.close(meeting, chair)
+        services.close(meeting, chair, notify=False)
         if approve:
-            services.justera(minutes, chair, True)
-            services.justera(minutes, fatima, True)
+            services.justera(minutes, chair, True, notify=False)
+            services.justera(minutes, fatima, True, notify=False)
         db.session.commit()
         numbers = {p.id: p.number for p in paragraphs}
         return SimpleNamespace(

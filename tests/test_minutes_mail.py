@@ -99,3 +99,19 @@ def test_a_return_tells_the_secretary_and_justering_tells_the_group(app, client,
             db.session.scalar(select(db.func.count(OutgoingMail.id)).where(OutgoingMail.sent_at.is_(None)))
             == 0
         )
+
+
+def test_closing_queues_its_mail_in_its_own_transaction(app, demo):
+    """The mail about justering is queued by the service with the closing: rolled back, none is left."""
+    held_meeting(app, demo)
+    with app.test_request_context():
+        before = db.session.scalar(select(db.func.count(OutgoingMail.id)))
+        meeting = db.session.get(Meeting, demo.meeting_id)
+        services.close(meeting, db.session.get(Membership, demo.membership(CHAIR)))
+        queued = db.session.scalars(
+            select(OutgoingMail.recipient).where(OutgoingMail.sent_at.is_(None))
+        ).all()
+        assert sorted(queued[-2:]) == sorted([CHAIR, ADJUSTER])
+        assert db.session.scalar(select(db.func.count(OutgoingMail.id))) == before + 2
+        db.session.rollback()
+        assert db.session.scalar(select(db.func.count(OutgoingMail.id))) == before

@@ -164,14 +164,14 @@ class Meet:
         return decision
 
     def close(self) -> Minutes:
-        return services.close(self.meeting, self.chair)
+        return services.close(self.meeting, self.chair, notify=False)
 
     def justera(self) -> Minutes:
         """Close the meeting and let the chair and both justerare approve."""
         if self.minutes.closed_at is None:
             self.close()
         for key in ("chair", "asby", "rsmh"):
-            services.justera(self.minutes, getattr(self, key), True)
+            services.justera(self.minutes, getattr(self, key), True, notify=False)
         return self.minutes
 
 
@@ -275,9 +275,9 @@ def justera_meeting(m: Meet, meeting: Meeting) -> None:
     minutes = services.minutes_of(meeting)
     services.set_attendance(minutes, m.chair, m.ids["asby"], Presence.PRESENT)
     services.set_officers(minutes, m.chair, m.ids["chair"], m.ids["vc"], [m.ids["asby"]])
-    services.close(meeting, m.chair)
-    services.justera(minutes, m.chair, True)
-    services.justera(minutes, m.asby, True)
+    services.close(meeting, m.chair, notify=False)
+    services.justera(minutes, m.chair, True, notify=False)
+    services.justera(minutes, m.asby, True, notify=False)
     assert services.minutes_of(meeting).is_approved
 
 
@@ -995,24 +995,24 @@ def test_only_the_chair_and_the_justerare_justera_after_closing(full):
             "Bara mötets ordförande och justerare",
         )
     refused(lambda: services.justera(full.minutes, full.asby, False, None), "Skriv vad som behöver ändras")
-    services.justera(full.minutes, full.asby, True)
+    services.justera(full.minutes, full.asby, True, notify=False)
     refused(lambda: services.justera(full.minutes, full.asby, True), "redan justerat den här versionen")
 
 
 def test_minutes_are_justerade_when_the_chair_and_every_justerare_approve_the_same_revision(full):
     full.close()
-    services.justera(full.minutes, full.chair, True)
-    services.justera(full.minutes, full.asby, False, "Rätta stavningen i § 2.")
+    services.justera(full.minutes, full.chair, True, notify=False)
+    services.justera(full.minutes, full.asby, False, "Rätta stavningen i § 2.", notify=False)
     assert not full.minutes.is_approved
     paragraph = full.par(2)
     services.save_paragraph(paragraph, full.vc, paragraph.title, "Rättad stavning.", paragraph.version)
     assert full.minutes.revision == 2
-    services.justera(full.minutes, full.asby, True)
-    services.justera(full.minutes, full.rsmh, True)
+    services.justera(full.minutes, full.asby, True, notify=False)
+    services.justera(full.minutes, full.rsmh, True, notify=False)
     # The chair's approval was of revision 1: it no longer counts.
     assert not full.minutes.is_approved and full.meeting.status == MeetingStatus.CLOSED.value
     assert set(services.current_approvals(full.minutes)) == {full.ids["asby"], full.ids["rsmh"]}
-    services.justera(full.minutes, full.chair, True)
+    services.justera(full.minutes, full.chair, True, notify=False)
     assert full.minutes.is_approved and full.meeting.status == MeetingStatus.APPROVED.value
     refused(lambda: services.justera(full.minutes, full.chair, True), "redan justerat")
 

@@ -316,7 +316,11 @@ class MinutesMachine(RuleBasedStateMachine):
     def close(self, by):
         was_open = self.minutes.closed_at is None
         if (
-            self.attempt(lambda: services.close(db.session.get(Meeting, self.meeting_id), self.person(by)))
+            self.attempt(
+                lambda: services.close(
+                    db.session.get(Meeting, self.meeting_id), self.person(by), notify=False
+                )
+            )
             is not None
         ):
             assert was_open
@@ -327,7 +331,7 @@ class MinutesMachine(RuleBasedStateMachine):
     def justera_all(self):
         """The chair and every justerare approve in turn (each may be refused: approved already)."""
         for key in ("chair", "asby", "rsmh"):
-            self.attempt(lambda key=key: services.justera(self.minutes, self.person(key), True))
+            self.attempt(lambda key=key: services.justera(self.minutes, self.person(key), True, notify=False))
         if self.minutes.is_approved and self.justerat_state is None:
             self.justerat_state = rows()
 
@@ -368,7 +372,7 @@ class MinutesMachine(RuleBasedStateMachine):
     @rule(by=APPROVERS, approve=st.sampled_from([True, True, True, False]))
     def justera(self, by, approve):
         comment = None if approve else "Rätta stavningen."
-        self.attempt(lambda: services.justera(self.minutes, self.person(by), approve, comment))
+        self.attempt(lambda: services.justera(self.minutes, self.person(by), approve, comment, notify=False))
         if self.minutes.is_approved and self.justerat_state is None:
             self.justerat_state = rows()
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from flask import request
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import Optional, ValidationError
+from wtforms.validators import AnyOf, Optional, ValidationError
 
 from ..domain import DomainError
 from ..forms import BaseForm, free_text, optional_id, options, required
@@ -74,30 +75,41 @@ class VotesForm(BaseForm):
 
     The groups are not WTForms fields: every group sent is passed on to the service, so that a
     vote by someone who may not vote, or a second vote by one person, gets the service's refusal
-    instead of being silently dropped.
+    instead of being silently dropped. A refusal goes among the form's own errors.
     """
 
-    def votes(self, formdata) -> list[tuple[int, str]]:
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.sent = request.form  # the radio groups, read by votes() and chosen()
+
+    def validate(self, extra_validators=None) -> bool:
+        """Check the form's token; an expired form asks for a reload."""
+        if super().validate(extra_validators):
+            return True
+        self.form_errors.append("Formuläret har gått ut. Ladda om sidan och försök igen.")
+        return False
+
+    def votes(self) -> list[tuple[int, str]]:
         """Return the (membership id, choice) pairs sent, in the order sent; blank groups are skipped."""
         pairs = []
-        for key in formdata:
+        for key in self.sent:
             if not key.startswith(VOTE_PREFIX):
                 continue
             raw = key[len(VOTE_PREFIX) :]
             if parse_id(raw) is None:  # "²".isdigit() is true; int() refuses it
                 raise DomainError("Rösten gäller ingen person i gruppen.")
-            for choice in formdata.getlist(key):
+            for choice in self.sent.getlist(key):
                 if choice:
                     pairs.append((int(raw), choice))
         return pairs
 
-    def chosen(self, formdata) -> dict[int, str]:
+    def chosen(self) -> dict[int, str]:
         """Return the choice sent for each voter (to fill the form again after a refusal)."""
         chosen = {}
-        for key in formdata:
+        for key in self.sent:
             raw = key[len(VOTE_PREFIX) :]
             if key.startswith(VOTE_PREFIX) and parse_id(raw) is not None:
-                chosen[int(raw)] = formdata.get(key)
+                chosen[int(raw)] = self.sent.get(key)
         return chosen
 
 
@@ -149,7 +161,8 @@ class NoteVerdictForm(BaseForm):
     verdict = SelectField(
         "Beslut",
         choices=options([("accept", "För in anteckningen"), ("decline", "För inte in anteckningen")]),
-        validators=[required("Välj godkänn eller avslå.")],
+        validate_choice=False,  # one message for a missing and an unknown answer
+        validators=[AnyOf(["accept", "decline"], message="Välj godkänn eller avslå.")],
     )
 
 
@@ -163,6 +176,14 @@ class ActionForm(BaseForm):
     def validate_owner_id(self, field) -> None:
         """Refuse a value that is not a person (the service asks for a missing owner)."""
         _an_id(field, "Välj en person i listan.", required=False)
+
+    def field_for(self, refusal: str):
+        """Return the field a refusal of the uppdrag is about: the date, the owner, else the title."""
+        if "slutdatum" in refusal:
+            return self.due_on
+        if "ansvar" in refusal:
+            return self.owner_id
+        return self.title
 
     def set_choices(self, members) -> None:
         """Offer the group's members and substitutes as owners."""

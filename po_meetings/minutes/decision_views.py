@@ -1,10 +1,11 @@
 """View helpers for the decisions part of a § (decisions, votes, reservations, notes, actions, reports).
 
-The § block (minutes/_paragraph.html) is rendered by the page and by every route that changes a
-§; this module gives it one key, ``decision_part``, so its variables never clash with the rest of
-the § context. A route that was refused, or that wants a form open, leaves the form and message in
-:func:`keep` for the current request; :func:`decision_context` picks them up, so the same state
-shows whether the answer is the § fragment (htmx) or the whole page (no JavaScript).
+The § block (minutes/_paragraph.html) is shown by the page and answered alone by every route that
+changes a §; this module gives it one key, ``decision_part``, so its variables never clash with the
+rest of the § context. A refused form is kept (``answers.keep``) under the §'s key and its name
+(``new``, ``edit-<decision id>``, ``votes-<decision id>`` …, see ``views.paragraph_key``);
+:func:`decision_context` shows it again in its place, so the same state shows whether the answer is
+the § fragment (htmx) or the whole page (no JavaScript).
 """
 
 from __future__ import annotations
@@ -12,19 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import g
-from sqlalchemy import case, select
 
-from ..extensions import db
-from ..models import (
-    DecisionResult,
-    MinutesNote,
-    NoteStatus,
-    ReportStatus,
-    SystemErrorReport,
-    VoteChoice,
-)
+from ..models import DecisionResult, MinutesNote, NoteStatus, VoteChoice
 from ..system_errors.services import sees_all as sees_all_reports
-from . import services
+from . import queries, services
 from .decision_forms import (
     VOTE_CHOICES,
     ActionForm,
@@ -38,8 +30,6 @@ from .decision_forms import (
 
 #: How many of the group's reports the link form offers (open ones first, newest first).
 REPORT_CHOICES_LIMIT = 200
-#: Report statuses that count as done when the link form orders its list.
-DONE_REPORT_STATUSES = (ReportStatus.RESOLVED.value, ReportStatus.CLOSED.value)
 
 
 @dataclass
@@ -82,31 +72,7 @@ class DecisionPart:
     vote_choices: list = field(default_factory=lambda: VOTE_CHOICES)
 
 
-# -- state kept for one request ------------------------------------------------------------------
-
-
-def _state(paragraph_id: int) -> dict:
-    """Return this request's kept state for one §."""
-    if "decision_state" not in g:
-        g.decision_state = {}
-    return g.decision_state.setdefault(
-        paragraph_id, {"forms": {}, "errors": {}, "notice": None, "focus": None}
-    )
-
-
-def keep(paragraph_id: int, key: str | None = None, form=None, error: str | None = None, **extra) -> None:
-    """Keep a form (with its errors), a refusal or a notice for the § while this request renders it.
-
-    ``key`` names the form (``new``, ``edit-<id>``, ``votes-<id>``, …); a refusal whose form is not
-    shown goes to the §'s alert instead.
-    """
-    state = _state(paragraph_id)
-    if key is not None and form is not None:
-        state["forms"][key] = form
-    if key is not None and error is not None:
-        state["errors"].setdefault(key, []).append(error)
-    for name, value in extra.items():
-        state[name] = value
+# -- forms ---------------------------------------------------------------------------------------
 
 
 def prefix(kind: str, object_id: int) -> str:
@@ -157,16 +123,7 @@ def group_reports(group_id: int) -> list:
     """Return the group's submitted reports for the link form: open ones first (one query a request)."""
     cache = g.setdefault("decision_reports", {})
     if group_id not in cache:
-        done = case((SystemErrorReport.status.in_(DONE_REPORT_STATUSES), 1), else_=0)
-        cache[group_id] = db.session.scalars(
-            select(SystemErrorReport)
-            .where(
-                SystemErrorReport.group_id == group_id,
-                SystemErrorReport.status != ReportStatus.DRAFT.value,
-            )
-            .order_by(done, SystemErrorReport.number_year.desc(), SystemErrorReport.number_seq.desc())
-            .limit(REPORT_CHOICES_LIMIT)
-        ).all()
+        cache[group_id] = queries.reports_to_link(group_id, REPORT_CHOICES_LIMIT)
     return cache[group_id]
 
 
@@ -185,20 +142,40 @@ def visible_notes(paragraph, by, can_write: bool, leads: bool) -> list[MinutesNo
 # -- the context ---------------------------------------------------------------------------------
 
 
-def _form(state: dict, key: str, factory):
-    """Return the kept form for a key, or a fresh one."""
-    kept = state["forms"].pop(key, None)
-    return kept if kept is not None else factory()
+class _Kept:
+    """The forms kept for one § in this request, by name: each is taken where it shows; what is
+    left over did not show (the minutes closed, the decision went), and its messages go to the
+    §'s alert, so a refusal is never silent."""
+
+    def __init__(self, forms: dict) -> None:
+        self.forms = dict(forms)
+        self.focus: str | None = None
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.forms
+
+    def take(self, name: str, fresh=None):
+        """Return the kept form of this name (its first field with a message takes focus), else
+        ``fresh()``, else None."""
+        form = self.forms.pop(name, None)
+        if form is None:
+            return fresh() if fresh is not None else None
+        if self.focus is None:
+            self.focus = next((f.id for f in form if f.errors), None)
+        return form
+
+    def messages(self) -> list[str]:
+        """Return the messages of the forms that did not show."""
+        return [error for form in self.forms.values() for errors in form.errors.values() for error in errors]
 
 
-def _row(minutes, paragraph, decision, by, part, state, flags) -> DecisionRow:
+def _row(minutes, paragraph, decision, by, part, kept: _Kept, editing, flags) -> DecisionRow:
     """Return one decision with the forms the member may use on it."""
     can_write, is_open, final = flags
     row = DecisionRow(decision=decision, tally=decision.tally())
     did = decision.id
-    if can_write and not final and state.get("editing") == did:
-        row.edit_form = _form(
-            state,
+    if can_write and not final and (editing == did or f"edit-{did}" in kept):
+        row.edit_form = kept.take(
             f"edit-{did}",
             lambda: EditDecisionForm(
                 formdata=None,
@@ -210,16 +187,17 @@ def _row(minutes, paragraph, decision, by, part, state, flags) -> DecisionRow:
     if decision.is_vote and can_write and is_open and not final:
         voted = {v.membership_id for v in decision.votes}
         row.votes_left = [m for m in part.voters if m.id not in voted]
-        if row.votes_left:
-            row.chosen = state.get("chosen", {}).get(did, {})
-            row.votes_error = state["errors"].pop(f"votes-{did}", [])
+        if row.votes_left and f"votes-{did}" in kept:
+            votes = kept.take(f"votes-{did}")
+            row.chosen = votes.chosen()
+            row.votes_error = list(votes.form_errors)
+            kept.focus = "votes-error"
     if decision.is_vote and is_open and by is not None:
         eligible = may_reserve(decision, part)
         if not can_write:
             eligible = [m for m in eligible if m.id == by.id]
-        if eligible or f"reservation-{did}" in state["forms"]:
-            row.reservation_form = _form(
-                state,
+        if eligible or f"reservation-{did}" in kept:
+            row.reservation_form = kept.take(
                 f"reservation-{did}",
                 lambda: ReservationForm(formdata=None, prefix=prefix("reservation", did)),
             )
@@ -228,41 +206,51 @@ def _row(minutes, paragraph, decision, by, part, state, flags) -> DecisionRow:
         for reservation in decision.reservations:
             if reservation.membership_id == by.id or can_write:
                 rid = reservation.id
-                row.motivation_forms[rid] = _form(
-                    state,
+                row.motivation_forms[rid] = kept.take(
                     f"motivation-{rid}",
                     lambda r=reservation: MotivationForm(
                         formdata=None, prefix=prefix("motivation", r.id), motivation=r.motivation
                     ),
                 )
     if can_write and not final:
-        row.action_form = _form(
-            state, f"action-{did}", lambda: ActionForm(formdata=None, prefix=prefix("action", did))
+        row.action_form = kept.take(
+            f"action-{did}", lambda: ActionForm(formdata=None, prefix=prefix("action", did))
         )
         row.action_form.set_choices(seat_members(minutes))
         linked = {link.report_id for link in decision.report_links}
         row.reports = [r for r in group_reports(minutes.group_id) if r.id not in linked]
-        row.report_form = _form(
-            state, f"report-{did}", lambda: ReportLinkForm(formdata=None, prefix=prefix("report", did))
+        row.report_form = kept.take(
+            f"report-{did}", lambda: ReportLinkForm(formdata=None, prefix=prefix("report", did))
         )
         row.report_form.set_choices(row.reports, seat_members(minutes))
     return row
 
 
-def decision_context(minutes, paragraph, by) -> dict:
-    """Return the template variables the decisions part of one § needs (merged into paragraph_context).
+def decision_context(
+    minutes,
+    paragraph,
+    by,
+    kept: dict,
+    *,
+    notice: str | None = None,
+    error: str | None = None,
+    editing: int | None = None,
+) -> dict:
+    """Return the template variables the decisions part of one § needs (merged into the § context).
 
+    ``kept`` holds the §'s kept forms by name; ``notice`` is a saved change's (it takes focus),
+    ``error`` a refusal that belongs to no form, ``editing`` the decision whose edit form is open.
     Everything comes from what :func:`services.minutes_of` loaded; only the writer's report list
     costs one query per request.
     """
-    state = _state(paragraph.id)
+    forms = _Kept(kept)
     can_write = services.can_write(minutes, by)
     leads = services.leads(minutes, by) and not minutes.is_approved
     is_open = minutes.closed_at is None and not minutes.is_approved
     final = paragraph.approved_at_meeting
     part = services.participation(paragraph)
     flags = (can_write, is_open, final)
-    rows = [_row(minutes, paragraph, d, by, part, state, flags) for d in paragraph.decisions]
+    rows = [_row(minutes, paragraph, d, by, part, forms, editing, flags) for d in paragraph.decisions]
     context = DecisionPart(
         paragraph=paragraph,
         is_open=is_open,
@@ -273,30 +261,28 @@ def decision_context(minutes, paragraph, by) -> dict:
         recused=part.recused,
         rows=rows,
         notes=visible_notes(paragraph, by, can_write, leads),
-        notice=state.get("notice"),
-        focus=state.get("focus"),
+        notice=notice,
         sees_report_titles=sees_all_reports(by),
     )
     if can_write and is_open and not final:
-        context.new_form = _form(
-            state, "new", lambda: DecisionForm(formdata=None, prefix=prefix("new-decision", paragraph.id))
+        context.new_form = forms.take(
+            "new", lambda: DecisionForm(formdata=None, prefix=prefix("new-decision", paragraph.id))
         )
     present = present_members(minutes, paragraph)
     if is_open and by is not None and (can_write or any(m.id == by.id for m in present)):
-        context.note_form = _form(
-            state,
+        context.note_form = forms.take(
             "note",
             lambda: NoteForm(formdata=None, prefix=prefix("note", paragraph.id), membership_id=by.id),
         )
         context.note_for_others = can_write
         context.note_form.set_choices(present if can_write else [m for m in present if m.id == by.id])
-    # A kept form that is no longer shown (the minutes closed, the decision went): its messages
-    # go to the §'s alert, so a refusal is never silent.
-    for form in state["forms"].values():
-        for errors in form.errors.values():
-            context.alert.extend(errors)
-    state["forms"].clear()
-    for errors in state["errors"].values():
-        context.alert.extend(errors)
-    state["errors"].clear()
+    if error:
+        context.alert.append(error)
+    context.alert.extend(forms.messages())
+    if notice:
+        context.focus = "notice"
+    elif editing is not None and forms.focus is None:
+        context.focus = f"{prefix('decision', editing)}-text"
+    else:
+        context.focus = forms.focus
     return {"decision_part": context}

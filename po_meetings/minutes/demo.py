@@ -4,7 +4,8 @@ Everything goes through the minutes services in the order a secretary would work
 meeting (the minutes open), attendance, officers, the §§' text, decisions, votes, jäv,
 protokollsanteckningar, action items, closing and justering. Only the moments are moved back
 afterwards (opened, decided, closed, justerat), so the minutes read as if written on the day.
-The people are the demo's invented members; no text names a client.
+The people are the demo's invented members; no text names a client. No mail is queued: the
+meetings were held long ago.
 """
 
 from __future__ import annotations
@@ -135,7 +136,7 @@ def _attendance(minutes, writer: Membership, members: dict, present, apologies=(
 def _justera(meeting: Meeting, minutes, moments: _Moments, days: list[int]) -> None:
     """Let the chair and every justerare approve, a few days apart; the minutes become justerade."""
     for approver, offset in zip(services.approvers(minutes), days, strict=True):
-        approval = services.justera(minutes, approver, True)
+        approval = services.justera(minutes, approver, True, notify=False)
         moments.note(approval, "created_at", moments.day(offset, 15))
     assert minutes.is_approved and meeting.status == MeetingStatus.APPROVED.value
     moments.note(minutes, "approved_at", moments.day(days[-1], 15))
@@ -280,7 +281,7 @@ def _development_day(meeting: Meeting, members: dict, reports: dict) -> None:
 
     _write(p["Avslutning"], secretary, "Ordföranden tackade alla för en givande dag och avslutade mötet.")
 
-    services.close(meeting, chair)
+    services.close(meeting, chair, notify=False)
     _stamp_decisions(minutes, moments, start=20, step=35)
     moments.note(minutes, "closed_at", meeting.ends_at)
     _justera(meeting, minutes, moments, [3, 5])
@@ -451,7 +452,7 @@ def _operative_meeting(meeting: Meeting, members: dict, reports: dict) -> None:
         needs_organisation_approval=True,
     )
 
-    services.close(meeting, chair)
+    services.close(meeting, chair, notify=False)
     _stamp_decisions(minutes, moments, start=15, step=12)
     moments.note(minutes, "closed_at", meeting.ends_at)
     services.motivate(

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import abort, g, make_response, render_template, request
+from flask import abort, g, make_response, request
 
+from ..answers import View
 from . import bp, document, services
 from .lookups import minutes_or_404 as _minutes_or_404
 
@@ -28,19 +29,19 @@ def print_view(group_id, meeting_id):
     minutes = _minutes_or_404(meeting_id)
     audience = _audience()
     rendered = document.protokoll_pdf(minutes, audience)
-    return render_template(
-        "minutes/print.html",
-        doc=document.build(minutes, audience),
-        meeting=minutes.meeting,
-        minutes=minutes,
-        rendered=rendered,
-        may_choose=services.sees_confidential(g.membership),
-        extracts=[
+    context = {
+        "doc": document.build(minutes, audience),
+        "meeting": minutes.meeting,
+        "minutes": minutes,
+        "rendered": rendered,
+        "may_choose": services.sees_confidential(g.membership),
+        "extracts": [
             p
             for p in services.visible_paragraphs(minutes, g.membership)
             if audience == document.Audience.FULL or not p.is_secret
         ],
-    )
+    }
+    return View("minutes/print.html", context).render()
 
 
 @bp.get("/protokoll.pdf")

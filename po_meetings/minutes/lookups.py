@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterable
 
 from flask import abort, g
 
+from ..domain import DomainError
+from ..extensions import db
 from ..meetings import services as meeting_services
 from . import services
 
@@ -48,3 +50,20 @@ def find_or_404(minutes, collect: Callable[[object], Iterable], object_id: int):
             if obj.id == object_id:
                 return paragraph, obj
     abort(404)
+
+
+def in_group(model, object_id):
+    """Return a row of this group by id, or None (an id from a select is never trusted)."""
+    if not isinstance(object_id, int):
+        return None
+    obj = db.session.get(model, object_id)
+    return obj if obj is not None and obj.group_id == g.group.id else None
+
+
+def chosen(model, object_id, refusal: str):
+    """Return the row of this group a form's select names, or refuse with ``refusal`` (the choice
+    is then shown again beside its field)."""
+    obj = in_group(model, object_id)
+    if obj is None:
+        raise DomainError(refusal)
+    return obj

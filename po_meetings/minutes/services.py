@@ -54,6 +54,7 @@ from ..models import (
     VoteChoice,
     utcnow,
 )
+from . import notices
 
 #: Roles that never vote, reserve or count towards the quorum.
 NON_VOTING_ROLES = frozenset({Role.CO_OPTED, Role.OMBUD})
@@ -1198,8 +1199,9 @@ def link_report(
 # -- closing, justering, rättelse -----------------------------------------------------------------
 
 
-def close(meeting: Meeting, by: Membership) -> Minutes:
-    """Close the meeting: attendance, votes and reservations freeze; the draft goes to justering."""
+def close(meeting: Meeting, by: Membership, notify: bool = True) -> Minutes:
+    """Close the meeting: attendance, votes and reservations freeze; the draft goes to justering,
+    and the chair and the justerare are told by mail (``notify``)."""
     from ..meetings import services as meeting_services
 
     if meeting.status_enum == MeetingStatus.APPROVED:
@@ -1224,6 +1226,8 @@ def close(meeting: Meeting, by: Membership) -> Minutes:
                 raise DomainError(f"Ta ställning till protokollsanteckningen i {paragraph.label} först.")
     meeting_services.change_status(meeting, MeetingStatus.CLOSED)
     minutes.closed_at = utcnow()
+    if notify:
+        notices.queue_for_justering(minutes)
     db.session.flush()
     return minutes
 
@@ -1242,9 +1246,14 @@ def current_approvals(minutes: Minutes) -> dict[int, Approval]:
     return latest
 
 
-def justera(minutes: Minutes, by: Membership, approve: bool, comment: str | None = None) -> Approval:
+def justera(
+    minutes: Minutes, by: Membership, approve: bool, comment: str | None = None, notify: bool = True
+) -> Approval:
     """Approve the minutes draft, or send it back with comments; when the chair and every
-    justerare have approved the same revision, the minutes are justerade and locked."""
+    justerare have approved the same revision, the minutes are justerade and locked.
+
+    With ``notify`` the mail it calls for is queued: the group when the minutes are justerade,
+    the secretary when they are sent back."""
     meeting = minutes.meeting
     if minutes.is_approved:
         raise DomainError("Protokollet är redan justerat.")
@@ -1280,6 +1289,10 @@ def justera(minutes: Minutes, by: Membership, approve: bool, comment: str | None
         minutes.approved_at = utcnow()
         meeting_services.change_status(meeting, MeetingStatus.APPROVED)
         db.session.flush()
+    if notify and minutes.is_approved:
+        notices.queue_approved(minutes)
+    elif notify and not approve:
+        notices.queue_returned(minutes, approval)
     return approval
 
 

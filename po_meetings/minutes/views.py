@@ -1,22 +1,28 @@
-"""Template context for the minutes page and for one § of it.
+"""What the minutes page and its parts show: context builders for the templates.
 
-``paragraph_context`` is the contract every route that re-renders ``minutes/_paragraph.html``
-uses (the decisions routes too); ``page_context`` builds the whole page. Both work from what
-:func:`services.minutes_of` loaded, so the page costs the same few queries however many §§,
-decisions and attendance rows it has.
+The page (minutes/show.html) includes every part's fragment, and an htmx answer is one of those
+fragments alone: the officers, one attendance row, the §§, one §, justering, rättelser. Each part's
+context comes from one builder here, used by both, so the page and the fragment show the same.
+A refused form is kept with :func:`answers.keep` under its part's key (``OFFICERS``,
+``attendance_key``, ``paragraph_key`` …): the builder finds it with :func:`answers.kept` and shows it
+again with its messages.
+
+Builders that take a ``meeting_id`` read the minutes anew (after a change they show what was
+saved); the page costs the same few queries however many §§, decisions and attendance rows it has.
 """
 
 from __future__ import annotations
 
 from types import SimpleNamespace
 
-from flask import render_template
-from markupsafe import Markup
+from flask import g
 
+from .. import answers
+from ..answers import View
 from ..groups import services as group_services
 from ..meetings.services import stands_in_for
 from ..models import LEADING_ROLES, ORDINARY_ROLES, MeetingStatus, Presence, Role
-from . import services
+from . import lookups, services
 from .decision_views import decision_context
 from .forms import (
     AttendanceForm,
@@ -29,8 +35,51 @@ from .forms import (
     RecusalForm,
 )
 
+PAGE = "minutes/show.html"
+OFFICERS = "minutes/_officers.html"
+ATTENDANCE_ROW = "minutes/_attendance_row.html"
+PARAGRAPHS = "minutes/_paragraphs.html"
+PARAGRAPH = "minutes/_paragraph.html"
+PARAGRAPH_FORM = "minutes/_paragraph_form.html"
+PARAGRAPH_CONFLICT = "minutes/_paragraph_conflict.html"
+JUSTERING = "minutes/_justering.html"
+CORRECTIONS = "minutes/_corrections.html"
+
+#: Keys of the kept forms of the page's parts (one § and one attendance row: see the functions).
+OFFICERS_KEY = "officers"
+NEW_PARAGRAPH_KEY = "new-paragraph"
+JUSTERING_KEY = "justering"
+CORRECTION_KEY = "correction"
+
 #: Order of the attendance list: the chair first, ombuds last.
 ROLE_ORDER = (Role.CHAIR, Role.VICE_CHAIR, Role.MEMBER, Role.SUBSTITUTE, Role.CO_OPTED, Role.OMBUD)
+
+
+def attendance_key(membership_id: int) -> tuple:
+    """Return the key of one attendance row's kept form."""
+    return ("attendance", membership_id)
+
+
+def paragraph_key(paragraph_id: int, name: str) -> tuple:
+    """Return the key of a kept form of one §: ``text``, ``conflict``, ``guest``, ``recusal``, or
+    one of its decisions part (``new``, ``edit-<decision id>``, ``votes-<decision id>`` …)."""
+    return ("paragraph", paragraph_id, name)
+
+
+def _kept_in(paragraph_id: int) -> dict:
+    """Return the forms kept for one § in this request, by name."""
+    return {
+        key[2]: form
+        for key, form in answers.all_kept().items()
+        if isinstance(key, tuple) and len(key) == 3 and key[:2] == ("paragraph", paragraph_id)
+    }
+
+
+def _errors(form, field: str) -> str | None:
+    """Return a kept form's messages for one field as one line, or None."""
+    if form is None:
+        return None
+    return " ".join(getattr(form, field).errors) or None
 
 
 # -- small questions the templates ask ------------------------------------------------------------
@@ -49,6 +98,17 @@ def _by_role(memberships) -> list:
 def _attending(minutes) -> list:
     """Return the memberships on the attendance list, by role and name."""
     return _by_role(row.membership for row in minutes.attendances)
+
+
+def edit_refusal(minutes, paragraph, by) -> str | None:
+    """Return why the member may not open a §'s text for editing, or None."""
+    if minutes.is_approved:
+        return services.LOCKED
+    if not services.can_write(minutes, by):
+        return "Bara mötets sekreterare och ordförande kan ändra protokollet."
+    if paragraph.approved_at_meeting:
+        return f"{paragraph.label} är omedelbart justerad och kan inte ändras."
+    return None
 
 
 # -- one § ---------------------------------------------------------------------------------------
@@ -75,14 +135,49 @@ def paragraph_form(paragraph, formdata=None, **data) -> ParagraphForm:
     return ParagraphForm(prefix=f"paragraph-{paragraph.id}", formdata=formdata, data=data)
 
 
-def paragraph_context(minutes, paragraph, by, **extra) -> dict:
-    """Return everything minutes/_paragraph.html needs for one § (decisions and notes included).
+def keep_conflict(paragraph, form: ParagraphForm, mine: str | None) -> None:
+    """Keep the form of a save over a newer version: the newer version, with the writer's title
+    and text in it, so nothing typed is lost (the § then shows both texts)."""
+    again = paragraph_form(paragraph, title=form.title.data, body=mine or "")
+    answers.keep(paragraph_key(paragraph.id, "conflict"), again)
 
-    ``extra`` overrides a value, e.g. a form with errors or a message for the §.
+
+def paragraph_template(paragraph_id: int, edit_text: bool = False) -> str:
+    """Return how a § shows: its conflict view, its edit form (opened or refused), or the § itself."""
+    if answers.kept(paragraph_key(paragraph_id, "conflict")) is not None:
+        return PARAGRAPH_CONFLICT
+    if edit_text or answers.kept(paragraph_key(paragraph_id, "text")) is not None:
+        return PARAGRAPH_FORM
+    return PARAGRAPH
+
+
+def _paragraph(
+    minutes,
+    paragraph,
+    by,
+    *,
+    notice: str | None = None,
+    error: str | None = None,
+    edit_text: bool = False,
+    decision_notice: str | None = None,
+    decision_error: str | None = None,
+    edit_decision: int | None = None,
+) -> dict:
+    """Return everything a § needs (minutes/_paragraph.html, or its edit form or conflict view).
+
+    ``notice`` and ``error`` show at the top of the §, ``decision_notice`` and ``decision_error`` in
+    its decisions part; ``edit_text`` opens the §'s edit form, ``edit_decision`` a decision's.
     """
+    kept = _kept_in(paragraph.id)
+    conflict, text = kept.pop("conflict", None), kept.pop("text", None)
+    guest, recusal = kept.pop("guest", None), kept.pop("recusal", None)
     writer = services.can_write(minutes, by)
     under_way = is_under_way(minutes)
+    form = conflict or text
+    if form is None and edit_text:
+        form = paragraph_form(paragraph)
     context = {
+        "template": paragraph_template(paragraph.id, edit_text),
         "group": minutes.meeting.group,
         "meeting": minutes.meeting,
         "minutes": minutes,
@@ -90,22 +185,34 @@ def paragraph_context(minutes, paragraph, by, **extra) -> dict:
         "part": services.participation(paragraph),
         "membership": by,
         "can_write": writer,
-        "is_chair": services.is_chair(minutes, by),
         "leads": services.leads(minutes, by),
         "under_way": under_way,
-        "guest_form": guest_form(paragraph) if writer and under_way else None,
-        "recusal_form": recusal_form(minutes, paragraph) if writer and under_way else None,
-        "paragraph_error": None,
-        "paragraph_notice": None,
+        "guest_form": guest or (guest_form(paragraph) if writer and under_way else None),
+        "recusal_form": recusal or (recusal_form(minutes, paragraph) if writer and under_way else None),
+        "paragraph_error": error,
+        "paragraph_notice": notice,
+        "form": form,
+        "mine": conflict.body.data if conflict is not None else None,
     }
-    context.update(decision_context(minutes, paragraph, by))
-    context.update(extra)
+    context.update(
+        decision_context(
+            minutes, paragraph, by, kept, notice=decision_notice, error=decision_error, editing=edit_decision
+        )
+    )
     return context
 
 
-def render_paragraph(minutes, paragraph, by, template: str = "minutes/_paragraph.html", **extra) -> Markup:
-    """Render one § block (or its edit form, or its conflict view) to HTML."""
-    return Markup(render_template(template, **paragraph_context(minutes, paragraph, by, **extra)))
+def paragraph_context(meeting_id: int, paragraph_id: int, **answer) -> dict:
+    """Return one §'s context, read anew (``answer``: see :func:`_paragraph`)."""
+    _, minutes = lookups.load(meeting_id)
+    paragraph = lookups.paragraph_or_404(minutes, paragraph_id)
+    return _paragraph(minutes, paragraph, g.membership, **answer)
+
+
+def paragraph_view(meeting_id: int, paragraph_id: int, **answer) -> View:
+    """Return one § as its own fragment, read when the answer is rendered."""
+    template = paragraph_template(paragraph_id, answer.get("edit_text", False))
+    return View(template, lambda: paragraph_context(meeting_id, paragraph_id, **answer))
 
 
 # -- attendance ----------------------------------------------------------------------------------
@@ -151,10 +258,12 @@ def attendance_form(minutes, row, formdata=None) -> AttendanceForm:
     return form
 
 
-def attendance_row_context(minutes, membership, by, form=None, error=None, notice=None) -> dict:
-    """Return what minutes/_attendance_row.html needs for one person."""
+def _attendance_row(minutes, membership, by, notice=None) -> dict:
+    """Return what minutes/_attendance_row.html needs for one person (a kept form with its message)."""
     row = row_for(minutes, membership)
     editable = services.can_write(minutes, by) and is_under_way(minutes)
+    kept = answers.kept(attendance_key(membership.id))
+    form = kept
     if editable and form is None:
         form = attendance_form(minutes, row)
     return {
@@ -163,25 +272,29 @@ def attendance_row_context(minutes, membership, by, form=None, error=None, notic
         "minutes": minutes,
         "row": row,
         "form": form if editable else None,
-        "row_error": error,
+        "row_error": _errors(kept, "presence"),
         "row_notice": notice,
         "sees_confidential": services.sees_confidential(by),
     }
 
 
-def attendance_rows(minutes, by, members=None, forms=None, errors=None) -> list[dict]:
-    """Return every member's attendance row context, the chair first and ombuds last.
+def attendance_row_context(meeting_id: int, membership_id: int, notice: str | None = None) -> dict:
+    """Return one attendance row's context, read anew; after a saved change (a notice) the quorum
+    of every § comes along, for htmx to swap in out of band."""
+    _, minutes = lookups.load(meeting_id)
+    membership = group_services.get_membership(g.group, membership_id)
+    context = _attendance_row(minutes, membership, g.membership, notice)
+    if notice:
+        context["quorum_lines"] = quorum_lines(minutes, g.membership)
+    return context
 
-    ``forms`` and ``errors`` (by membership id) put a refused row's form and message in place.
-    """
-    forms, errors = forms or {}, errors or {}
+
+def attendance_rows(minutes, by, members=()) -> list[dict]:
+    """Return every member's attendance row context, the chair first and ombuds last."""
     memberships = {row.membership_id: row.membership for row in minutes.attendances}
-    for membership in members or ():
+    for membership in members:
         memberships.setdefault(membership.id, membership)
-    return [
-        attendance_row_context(minutes, m, by, form=forms.get(m.id), error=errors.get(m.id))
-        for m in _by_role(memberships.values())
-    ]
+    return [_attendance_row(minutes, m, by) for m in _by_role(memberships.values())]
 
 
 def quorum_lines(minutes, by) -> list:
@@ -209,9 +322,11 @@ def officers_form(minutes, members, formdata=None) -> OfficersForm:
     return form
 
 
-def officers_context(minutes, by, members, form=None, notice=None, error=None) -> dict:
-    """Return what minutes/_officers.html needs."""
+def _officers(minutes, by, members, notice=None) -> dict:
+    """Return what minutes/_officers.html needs; a refusal without the form shows at the top."""
     editable = services.leads(minutes, by) and is_under_way(minutes)
+    kept = answers.kept(OFFICERS_KEY)
+    form = kept
     if editable and form is None:
         form = officers_form(minutes, members)
     return {
@@ -220,14 +335,22 @@ def officers_context(minutes, by, members, form=None, notice=None, error=None) -
         "minutes": minutes,
         "officers_form": form if editable else None,
         "officers_notice": notice,
-        "officers_error": error if not editable else None,
+        "officers_error": _errors(kept, "chair_id") if not editable else None,
     }
 
 
-def justering_context(minutes, by, form=None, notice=None, error=None) -> dict:
+def officers_context(meeting_id: int, notice: str | None = None) -> dict:
+    """Return the officers' context, read anew."""
+    _, minutes = lookups.load(meeting_id)
+    return _officers(minutes, g.membership, group_services.active_memberships(g.group), notice)
+
+
+def _justering(minutes, by, notice=None) -> dict:
     """Return what minutes/_justering.html needs: approvers and their answers to this revision."""
     latest = services.current_approvals(minutes)
     approver = services.can_approve(minutes, by) and minutes.closed_at is not None and not minutes.is_approved
+    kept = answers.kept(JUSTERING_KEY)
+    form = kept
     if approver and form is None:
         form = JusteraForm(prefix="justering", formdata=None)
     return {
@@ -239,16 +362,24 @@ def justering_context(minutes, by, form=None, notice=None, error=None) -> dict:
         "can_close": services.leads(minutes, by)
         and minutes.meeting.status == MeetingStatus.IN_PROGRESS.value,
         "justering_notice": notice,
-        "justering_error": error if not approver else None,
+        "justering_error": _errors(kept, "comment") if not approver else None,
         "returned": [a for a in minutes.approvals if a.verdict == "returned"],
     }
 
 
-def corrections_context(minutes, by, form=None, notice=None, error=None) -> dict:
+def justering_context(meeting_id: int, notice: str | None = None) -> dict:
+    """Return the justering part's context, read anew."""
+    _, minutes = lookups.load(meeting_id)
+    return _justering(minutes, g.membership, notice)
+
+
+def _corrections(minutes, by, notice=None) -> dict:
     """Return what minutes/_corrections.html needs (leaders add rättelser to justerade minutes)."""
     visible = services.visible_paragraphs(minutes, by)
     visible_ids = {p.id for p in visible}
     may_correct = minutes.is_approved and by is not None and by.role_enum in LEADING_ROLES
+    kept = answers.kept(CORRECTION_KEY)
+    form = kept
     if may_correct and form is None:
         form = CorrectionForm(prefix="correction", formdata=None)
     if form is not None:
@@ -262,48 +393,39 @@ def corrections_context(minutes, by, form=None, notice=None, error=None) -> dict
         ],
         "correction_form": form if may_correct else None,
         "corrections_notice": notice,
-        "corrections_error": error if not may_correct else None,
+        "corrections_error": _errors(kept, "text") if not may_correct else None,
     }
 
 
-def new_paragraph_context(minutes, by, form=None, notice=None, error=None) -> dict:
-    """Return what minutes/_paragraphs.html needs besides the §§: the add-§ form."""
+def corrections_context(meeting_id: int, notice: str | None = None) -> dict:
+    """Return the rättelser part's context, read anew."""
+    _, minutes = lookups.load(meeting_id)
+    return _corrections(minutes, g.membership, notice)
+
+
+# -- the §§ and the page -----------------------------------------------------------------------------
+
+
+def _paragraph_blocks(minutes, by, at: int | None = None, **answer) -> list[dict]:
+    """Return the §§ in order, each with its context; a § the member may not see comes with only
+    ``paragraph`` and no ``template`` (a placeholder). ``answer`` is for the § ``at``."""
+    visible = {p.id for p in services.visible_paragraphs(minutes, by)}
+    return [
+        _paragraph(minutes, p, by, **(answer if p.id == at else {}))
+        if p.id in visible
+        else {"paragraph": p, "template": None}
+        for p in minutes.paragraphs
+    ]
+
+
+def _paragraphs(meeting, minutes, by, notice=None, at=None, **answer) -> dict:
+    """Return what minutes/_paragraphs.html needs: the §§ and the add-§ form."""
     addable = services.can_write(minutes, by) and is_under_way(minutes)
+    kept = answers.kept(NEW_PARAGRAPH_KEY)
+    form = kept
     if addable and form is None:
         form = NewParagraphForm(prefix="new-paragraph", formdata=None)
     return {
-        "new_paragraph_form": form if addable else None,
-        "paragraphs_notice": notice,
-        "paragraphs_error": error if not addable else None,
-    }
-
-
-# -- the page ------------------------------------------------------------------------------------
-
-
-def paragraph_blocks(minutes, by, blocks=None) -> list:
-    """Return the §§ in order as (paragraph, html); a hidden § comes with html None (a placeholder)."""
-    blocks = blocks or {}
-    visible = {p.id for p in services.visible_paragraphs(minutes, by)}
-    result = []
-    for paragraph in minutes.paragraphs:
-        if paragraph.id not in visible:
-            result.append((paragraph, None))
-        elif paragraph.id in blocks:
-            result.append((paragraph, blocks[paragraph.id]))
-        else:
-            result.append((paragraph, render_paragraph(minutes, paragraph, by)))
-    return result
-
-
-def page_context(meeting, minutes, by, *, blocks=None, **parts) -> dict:
-    """Return everything minutes/show.html needs.
-
-    ``blocks`` replaces a § by other HTML (its edit form or conflict view); ``parts`` override
-    one part's context, e.g. ``officers=dict(form=...)``.
-    """
-    members = group_services.active_memberships(meeting.group)
-    context = {
         "group": meeting.group,
         "meeting": meeting,
         "minutes": minutes,
@@ -311,24 +433,39 @@ def page_context(meeting, minutes, by, *, blocks=None, **parts) -> dict:
         "can_write": services.can_write(minutes, by),
         "leads": services.leads(minutes, by),
         "under_way": is_under_way(minutes),
-        "sees_confidential": services.sees_confidential(by),
-        "attendance": attendance_rows(minutes, by, members, **parts.get("attendance", {})),
-        "paragraph_blocks": paragraph_blocks(minutes, by, blocks),
+        "paragraph_blocks": _paragraph_blocks(minutes, by, at, **answer),
+        "new_paragraph_form": form if addable else None,
+        "paragraphs_notice": notice,
+        "paragraphs_error": _errors(kept, "title") if not addable else None,
     }
-    context.update(officers_context(minutes, by, members, **parts.get("officers", {})))
-    context.update(justering_context(minutes, by, **parts.get("justering", {})))
-    context.update(corrections_context(minutes, by, **parts.get("corrections", {})))
-    context.update(new_paragraph_context(minutes, by, **parts.get("paragraphs", {})))
+
+
+def paragraphs_context(meeting_id: int, notice: str | None = None) -> dict:
+    """Return the §§ part's context, read anew."""
+    meeting, minutes = lookups.load(meeting_id)
+    return _paragraphs(meeting, minutes, g.membership, notice)
+
+
+def page_context(meeting_id: int, *, at: int | None = None, **answer) -> dict:
+    """Return everything minutes/show.html needs, read anew.
+
+    ``at`` is the § this answer is about and ``answer`` what it shows there (an error, an open
+    edit form: see :func:`_paragraph`); kept forms show in their own parts.
+    """
+    meeting, minutes = lookups.load(meeting_id)
+    by = g.membership
+    members = group_services.active_memberships(meeting.group)
+    context = {
+        "sees_confidential": services.sees_confidential(by),
+        "attendance": attendance_rows(minutes, by, members),
+    }
+    context.update(_paragraphs(meeting, minutes, by, at=at, **answer))
+    context.update(_officers(minutes, by, members))
+    context.update(_justering(minutes, by))
+    context.update(_corrections(minutes, by))
     return context
 
 
-__all__ = [
-    "attendance_form",
-    "attendance_row_context",
-    "guest_form",
-    "page_context",
-    "paragraph_context",
-    "paragraph_form",
-    "recusal_form",
-    "render_paragraph",
-]
+def page_view(meeting_id: int, **answer) -> View:
+    """Return the whole minutes page, read when the answer is rendered."""
+    return View(PAGE, lambda: page_context(meeting_id, **answer))
