@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 
 from . import audit  # noqa: F401  (registers the audit and personnummer listeners)
-from .config import DEFAULTS, check_production, database_url
+from .config import DEFAULTS, check_production, database_url, engine_options
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,6 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
         if app.config[key] is None:
             app.config[key] = bool(app.config["PRODUCTION"])
@@ -53,10 +54,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     """Bind the extensions and the request checks, in the order they must run."""
-    from . import database, markup, permissions, security
+    from . import database, inputs, logs, markup, permissions, security
     from .auth.services import load_user
     from .extensions import csrf, db, htmx, login_manager, migrate
 
+    inputs.init_app(app)  # the bounded int converter before any route; odd addresses refused first
+    logs.init_app(app)  # no stored text in the log, not even at DEBUG
     db.init_app(app)
     database.init_app(app)  # SQLite: WAL, busy timeout, writing transactions lock first
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)

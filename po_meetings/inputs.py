@@ -8,9 +8,11 @@
   (U+202A–U+202E, U+2066–U+2069), which make a name or title read differently from what it
   holds. The marks U+200E/U+200F (LRM/RLM) are harmless and allowed. Every form field is checked
   by :class:`po_meetings.forms.BaseForm` (the message sits beside the field), every text column
-  at flush by :func:`ensure_safe_text` (a 400 page), and the query string, the path and the names
-  of posted fields, which have no field to show a message beside, by :func:`refuse_unsafe_request`
-  (a 400 page).
+  at flush by :func:`ensure_safe_text` (a 400 page). The address has no field to show a message
+  beside (:func:`check_request`): a path or a posted field *name* with such a character answers
+  400; in the query string (a search, ``?next=``, the filters) the characters are removed before
+  any view reads it, so a search for ``tolk<NUL>`` is a search for ``tolk`` on both databases
+  and an odd filter value is ignored as before.
 
 SQLite stores NUL where PostgreSQL refuses it, and SQLite overflows at 2⁶³ where PostgreSQL's
 ``integer`` ends at 2³¹ − 1: refusing both here keeps the two databases alike.
@@ -21,6 +23,7 @@ from __future__ import annotations
 import re
 
 from flask import abort, request
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 
 __all__ = [
@@ -34,7 +37,7 @@ __all__ = [
     "is_id",
     "parse_id",
     "remove_unsafe_characters",
-    "refuse_unsafe_request",
+    "check_request",
 ]
 
 #: The largest value of a PostgreSQL ``integer`` (the type of every id column).
@@ -53,7 +56,7 @@ UNSAFE_TEXT_MESSAGE = (
     "Texten innehöll otillåtna tecken (styrtecken eller tecken som vänder textens riktning). "
     "De syns inte och har tagits bort här: kontrollera texten och spara igen."
 )
-#: The refusal of a request whose address or field names hold such characters.
+#: The refusal of a request whose path or posted field names hold such characters.
 UNSAFE_REQUEST_MESSAGE = (
     "Adressen eller formuläret innehåller otillåtna tecken (styrtecken eller tecken som vänder "
     "textens riktning). Gå tillbaka och försök igen."
@@ -143,25 +146,26 @@ def int_arg(name: str, default: int, low: int = 1, high: int = MAX_ID) -> int:
     return value
 
 
-def refuse_unsafe_request():
-    """Answer 400 when the path, the query string or a posted field's name holds unsafe characters.
+def check_request():
+    """Refuse a path or posted field name with unsafe characters (400); clean the query string.
 
     Posted values are left to the forms, which put the message beside the field (and to the
     check at flush for anything else that would be stored).
     """
-    values = [request.path]
-    for key, value in request.args.items(multi=True):
-        values += [key, value]
-    if request.method == "POST":
-        values += list(request.form.keys())
-    if any(has_unsafe_characters(value) for value in values):
+    names = [request.path, *(request.form.keys() if request.method == "POST" else ())]
+    if any(has_unsafe_characters(name) for name in names):
         from .errors import render_error
 
         return render_error(400, UNSAFE_REQUEST_MESSAGE)
+    pairs = list(request.args.items(multi=True))
+    if any(has_unsafe_characters(key) or has_unsafe_characters(value) for key, value in pairs):
+        request.args = ImmutableMultiDict(
+            [(remove_unsafe_characters(key), remove_unsafe_characters(value)) for key, value in pairs]
+        )
     return None
 
 
 def init_app(app) -> None:
     """Bound the ``int`` URL converter and check every request's address (before the blueprints)."""
     app.url_map.converters["int"] = IdConverter
-    app.before_request(refuse_unsafe_request)
+    app.before_request(check_request)
