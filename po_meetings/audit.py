@@ -18,7 +18,6 @@ from sqlalchemy import String, Text, event, insert, inspect
 from sqlalchemy.orm import object_session
 
 from .inputs import ensure_safe_text
-from .inputs import ensure_safe_text
 from .models import Audited, AuditEvent
 from .models.audit import REDACTED
 from .models.base import utcnow
@@ -147,7 +146,6 @@ def _before_flush(session, flush_context, instances) -> None:
                 value = getattr(obj, prop.key)
                 if isinstance(value, str):
                     ensure_no_personnummer(value)
-                    ensure_safe_text(value)  # control and bidi override characters: 400 on both databases
                     ensure_safe_text(value)  # control and bidi override characters: 400 on both databases
 
 
