@@ -7,8 +7,9 @@ the transaction ends, so a second writer in the same group and year waits for th
 commit and then gets the next number; if the first rolls back, so does its number. The numbers
 stay gapless as long as the transaction that takes a number keeps it.
 
-On SQLite the whole database is locked by the first write; po_meetings.database begins every
-writing transaction with ``BEGIN IMMEDIATE`` so that what it read before cannot go stale.
+On SQLite the first write locks the whole database; po_meetings.database begins the transactions
+of writing requests and of commands with ``BEGIN IMMEDIATE``, so that what they read before
+cannot go stale.
 """
 
 from __future__ import annotations
