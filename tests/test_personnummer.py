@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 from wtforms import Form, TextAreaField
 
+from po_meetings import permissions
 from po_meetings.personnummer import (
     DEFAULT_MESSAGE,
     NoPersonnummer,
@@ -18,6 +19,10 @@ from po_meetings.personnummer import (
 )
 
 SEPARATORS = ["-", "+", " ", "", "\u00a0", "\u2013"]
+TODAY = dt.date.today()
+# Plausible birth dates: not in the future, at most 120 years ago (a day's margin each side).
+OLDEST = dt.date(TODAY.year - 120, 1, 1) + dt.timedelta(days=366)
+NEWEST = TODAY - dt.timedelta(days=1)
 NON_DIGITS = string.ascii_letters + "åäöÅÄÖé .,:;!?()/\n-"
 
 
@@ -42,7 +47,7 @@ def render(date: dt.date, serial: int, coordination: bool, twelve: bool, sep: st
 
 numbers = st.builds(
     render,
-    date=st.dates(dt.date(1900, 1, 1), dt.date(2025, 12, 31)),
+    date=st.dates(OLDEST, NEWEST),
     serial=st.integers(0, 999),
     coordination=st.booleans(),
     twelve=st.booleans(),
@@ -76,7 +81,7 @@ def test_valid_numbers_in_text_are_caught(prefix, number, suffix):
 
 @settings(max_examples=200, deadline=None)
 @given(
-    date=st.dates(dt.date(1900, 1, 1), dt.date(2025, 12, 31)),
+    date=st.dates(OLDEST, NEWEST),
     serial=st.integers(0, 999),
     coordination=st.booleans(),
     twelve=st.booleans(),
@@ -118,10 +123,41 @@ def test_leap_day_century_rules():
     assert contains_personnummer("20" + ten[:6] + "-" + ten[6:])
 
 
-def test_twelve_digit_year_must_be_1800_to_2099():
-    assert contains_personnummer("18121212-1212")
+def test_twelve_digit_year_must_be_a_plausible_birth_year():
+    # Luhn over 121212121 is 2: only the century differs.
+    assert contains_personnummer("19121212-1212")
+    assert contains_personnummer("20121212-1212")
+    assert not contains_personnummer("18121212-1212")  # over 120 years ago
     assert not contains_personnummer("17121212-1212")
-    assert not contains_personnummer("21121212-1212")
+    assert not contains_personnummer("21121212-1212")  # in the future
+
+
+def twelve(date: dt.date, serial: int = 42, coordination: bool = False) -> str:
+    """Return a valid twelve-digit number for the date, with a hyphen."""
+    return render(date, serial, coordination, twelve=True, sep="-")
+
+
+def test_birth_date_must_not_be_in_the_future():
+    assert contains_personnummer(twelve(TODAY - dt.timedelta(days=1)))
+    assert not contains_personnummer(twelve(TODAY + dt.timedelta(days=2)))
+    assert not contains_personnummer(twelve(TODAY + dt.timedelta(days=400), coordination=True))
+    # A reference number dated next year is not a personnummer.
+    assert not contains_personnummer(f"Ärende {twelve(dt.date(TODAY.year + 1, 3, 4))}")
+
+
+def test_birth_date_must_be_at_most_120_years_ago():
+    assert contains_personnummer(twelve(dt.date(TODAY.year - 119, 6, 15)))
+    assert not contains_personnummer(twelve(dt.date(TODAY.year - 121, 6, 15)))
+    assert not contains_personnummer(twelve(dt.date(1899, 12, 31)))
+
+
+def test_ten_digits_take_the_century_that_makes_a_plausible_date():
+    # 811218: only 1981 is in the past; 121212: 1912 and 2012 both are.
+    assert contains_personnummer("811218-9876")
+    assert contains_personnummer("811218+9876")  # a plus written by mistake still shows the number
+    # Next year's date in a ten-digit reference is read as a century earlier, like the Swedish rule.
+    ten = render(dt.date(TODAY.year + 1 - 100, 1, 15), 7, False, twelve=False, sep="-")
+    assert contains_personnummer(ten)
 
 
 @pytest.mark.parametrize(
@@ -226,3 +262,157 @@ def test_validator_accepts_clean_empty_and_none(data):
     assert form.notes.data == data
     assert form.validate()
     assert form.notes.errors == []
+
+
+# 121212-1212 written the ways that got past the guard before: each shows a personnummer on the
+# page (Markdown rendered, entities decoded) or to anyone reading the text.
+SHOWN_AS_A_NUMBER = [
+    "Klient 121212\\-1212",
+    "Klient 121212 \\- 1212",
+    "1212*12*-1212",
+    "**121212**-1212",
+    "*121212*-*1212*",
+    "`121212-1212`",
+    "`1212`12-1212",
+    "[1212](https://example.se)12-1212",
+    "121212&#45;1212",
+    "121212&#x2D;1212",
+    "121212&minus;1212",
+    "121212&ndash;1212",
+    "&#49;21212-1212",
+    "&#x31;&#x32;1212-1212",
+    "`121212&#45;1212`",
+    "121212 - 1212",
+    "121212  1212",
+    "121212 – 1212",
+    "121212.1212",
+    "121212/1212",
+    "121212:1212",
+    "121212_1212",
+    "1212_12_-1212",
+    "121212\u20141212",  # em dash
+    "121212\u20121212",  # figure dash
+    "121212\u22121212",  # minus sign
+    "121212\u20101212",  # hyphen
+    "121212\u00ad1212",  # soft hyphen
+    "121212\u200b1212",
+    "121212\u200c-1212",
+    "121212\u200d1212",
+    "1212\u206012-1212",
+    "\ufeff121212-1212",
+    "12\u200b12\u200b12\u200b12\u200b12",
+    "12 12 12-12 12",
+    "12 12 12 - 12 12",
+    "12.12.12-1212",
+    "19 12 12 12 - 1212",
+    "1912 12 12-1212",
+    "1912-12-12-1212",
+    "19121212 - 1212",
+    "\uff11\uff12\uff11\uff12\uff11\uff12-\uff11\uff12\uff11\uff12",  # full-width
+    "\u0661\u0662\u0661\u0662\u0661\u0662-\u0661\u0662\u0661\u0662",  # Arabic-Indic
+    "\u06f1\u06f2\u06f1\u06f2\u06f1\u06f2-\u06f1\u06f2\u06f1\u06f2",  # Extended Arabic-Indic
+    "\u0967\u0968\u0967\u0968\u0967\u0968-\u0967\u0968\u0967\u0968",  # Devanagari
+    "\U0001d7cf\U0001d7d0\U0001d7cf\U0001d7d0\U0001d7cf\U0001d7d0-1212",  # mathematical bold
+    "121212\uff0d1212",  # full-width hyphen
+    "121212%2D1212",
+    "https://example.se/?pnr=121212%252D1212",
+    "Möte 2026-12-07 121212 - 1212",
+    "Ring 070-123 45 67, klient 12 12 12-12 12.",
+]
+
+
+@pytest.mark.parametrize("text", SHOWN_AS_A_NUMBER)
+def test_a_number_a_reader_sees_is_caught_however_it_is_typed(text):
+    assert contains_personnummer(text)
+    with pytest.raises(PersonnummerError):
+        ensure_no_personnummer(text)
+    form = NotesForm(MultiDict({"notes": text}))
+    assert not form.validate()
+    assert form.notes.errors == [DEFAULT_MESSAGE]
+    assert form.notes.data == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "121212%2D1212",
+        "121212%252D1212",
+        "121212%25252D1212",
+        "121212+-+1212",
+        "19+12+12+12+-+1212",
+        "%EF%BC%91%EF%BC%92%EF%BC%91%EF%BC%92%EF%BC%91%EF%BC%92-1212",  # full-width, encoded
+    ],
+)
+def test_a_number_in_a_url_is_caught_after_decoding(text):
+    assert contains_personnummer(text, from_url=True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mötet 2025-03-04 14:05–15:30 i sal 2.",
+        "2026-12-07 14.00",
+        "2026-12-07 14:05:30",
+        "2026-12-07 14–15",
+        "2025-03-04 – 2025-03-10",
+        "2025-03-04–2025-03-10",
+        "07.12.2026 14.00",
+        "7/12 2026",
+        "Kl. 09.15–10.30 11.15–12.30",
+        "070-123 45 67",
+        "070 123 45 67",
+        "070-1234567",
+        "+46 70 123 45 67",
+        "+46701234567",
+        "08-123 456 78",
+        "08-123 45 67",
+        "Dnr KS 2026/1234",
+        "Dnr 2005/1234-12",
+        "Order 2005-015421",
+        "ärende 2026-00123",
+        "556036-0793",
+        "16556036-0793",
+        "20991231-0040",  # a reference number dated in the future
+        "1 234 567 kr",
+        "12 500 000",
+        "1.234.567,50",
+        "Tabell:\n12\n12\n12\n12\n12",
+        "| 121212 | 1212 |\n|---|---|\n| 1 | 2 |",
+        "Summa 12,12,12,12,12",
+        "Se punkt 36. 02.02.2000 var dagen.",
+        "https://example.se/?page=2&sort=1212",
+        "Ökning 12%",
+    ],
+)
+def test_ordinary_numbers_still_pass(text):
+    assert not contains_personnummer(text)
+    assert not contains_personnummer(text, from_url=True)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "BankID 121212%2D1212",  # typed or pasted as "%2D": the browser sends %252D
+        "121212%252D1212",
+        "BankID 1212*12*-1212",
+        "12 12 12 - 12 12",
+        "\uff11\uff12\uff11\uff12\uff11\uff12-\uff11\uff12\uff11\uff12",
+    ],
+)
+def test_a_search_holding_a_number_in_any_form_is_refused_and_not_echoed(client, auth, demo, caplog, query):
+    auth.login_as(permissions.OMBUD)
+    response = client.get(f"/groups/{demo.group_id}/system-errors", query_string={"q": query})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Sökningen gjordes inte." in html
+    assert query not in html and "1212" not in html and "\uff11" not in html
+    assert "1212" not in caplog.text
+
+
+def test_a_search_for_an_ordinary_number_still_runs(client, auth, demo):
+    auth.login_as(permissions.OMBUD)
+    response = client.get(
+        f"/groups/{demo.group_id}/system-errors", query_string={"q": "070-123 45 67 2026-12-07"}
+    )
+    assert response.status_code == 200
+    assert "Sökningen gjordes inte." not in response.get_data(as_text=True)

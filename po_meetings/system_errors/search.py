@@ -12,11 +12,12 @@ import re
 from markupsafe import Markup
 from sqlalchemy import bindparam, func, literal_column, select, table, text
 
-from ..domain import DomainError, refuse_personnummer
+from ..domain import DomainError
 from ..extensions import db
 from ..markup import mark_hits
 from ..models import ReportEvent, SystemErrorReport
 from ..models.system_error import SEARCH_TABLE, EventKind
+from ..personnummer import DEFAULT_MESSAGE, contains_personnummer
 
 MAX_QUERY = 200
 MAX_TERMS = 12
@@ -29,11 +30,15 @@ def _dialect() -> str:
 
 
 def terms_of(query: str | None) -> list[str]:
-    """Return the words of a search, refusing one that is too long or holds a personnummer."""
+    """Return the words of a search, refusing one that is too long or holds a personnummer.
+
+    The search comes from the URL, so it is also checked percent-decoded (``%2D``, ``%252D``).
+    """
     query = (query or "").strip()
     if len(query) > MAX_QUERY:
         raise DomainError(f"Sökningen är för lång. Använd högst {MAX_QUERY} tecken.")
-    refuse_personnummer(query)
+    if contains_personnummer(query, from_url=True):
+        raise DomainError(DEFAULT_MESSAGE)
     return [word.lower() for word in WORD.findall(query)][:MAX_TERMS]
 
 
