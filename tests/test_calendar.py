@@ -11,6 +11,7 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from po_meetings import permissions
+from po_meetings.auth import clock as auth_clock
 from po_meetings.calendar import ics
 from po_meetings.calendar import services as calendar_services
 from po_meetings.extensions import db
@@ -503,11 +504,12 @@ def test_creating_a_calendar_link_in_the_browser(demo, visitor):  # noqa: F811
     assert not problems, "\n".join(problems)
 
 
-def test_the_feed_works_even_when_the_browser_session_has_gone_idle(app, client, auth, demo):
+def test_the_feed_works_even_when_the_browser_session_has_gone_idle(app, client, auth, demo, monkeypatch):
     """A calendar URL opened in a browser whose session is idle still gives the calendar."""
     auth.login_as(permissions.MEMBER)
-    with client.session_transaction() as session:
-        session["last_seen"] -= app.config["IDLE_TIMEOUT_MINUTES"] * 60 + 5
+    later = utcnow() + timedelta(minutes=app.config["IDLE_TIMEOUT_MINUTES"] + 1)
+    monkeypatch.setattr(auth_clock, "now", lambda: later)
+    assert client.get("/account").status_code == 302  # the session has indeed gone idle
     response = client.get(f"/calendar/{demo.calendar_token}.ics")
     assert response.status_code == 200
     assert response.mimetype == "text/calendar"

@@ -279,8 +279,9 @@ def load_user(session_id: str) -> User | None:
         user_id, epoch = (int(part) for part in session_id.split(":"))
     except (ValueError, AttributeError):
         user_id, epoch = None, None
+    record = sessions.current_record()  # loads the session's user too: the get() below needs no query
     user = db.session.get(User, user_id) if user_id is not None else None
-    reason = sessions.problem(sessions.current_record(), user)
+    reason = sessions.problem(record, user)
     if reason is None and user.session_epoch != epoch:
         reason = sessions.UNKNOWN
     if reason is not None:

@@ -65,7 +65,15 @@ def current_record() -> UserSession | None:
         token = session.get(TOKEN_KEY)
         record = None
         if isinstance(token, str) and token:
-            record = db.session.scalar(select(UserSession).where(UserSession.token_hash == token_hash(token)))
+            # The user comes in the same query, so load_user finds them in the session's identity
+            # map; the identity map holds objects weakly, so the request keeps a reference.
+            row = db.session.execute(
+                select(UserSession, User)
+                .join(User, User.id == UserSession.user_id)
+                .where(UserSession.token_hash == token_hash(token))
+            ).first()
+            if row is not None:
+                record, g._po_session_user = row
         g._po_session_record = record
     return g._po_session_record
 
