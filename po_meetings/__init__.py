@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from flask import Flask
 
 from . import audit  # noqa: F401  (registers the audit and personnummer listeners)
 from .config import DEFAULTS, check_production, database_url, engine_options
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from .paths import PROJECT_ROOT
 
 
 def create_app(test_config: dict | None = None) -> Flask:
