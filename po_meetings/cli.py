@@ -1,13 +1,22 @@
 """Command-line tools: ``flask seed-demo``, ``flask demo-logins``, ``flask create-admin``, ``flask send-mail``,
 ``flask seed-bulk``, ``flask backup``, ``flask restore``."""
 
+import time
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy import func, select
 
+from . import demo, mail
+from .admin.services import create_user
+from .auth.forms import PASSWORD_MIN
+from .backup import backup_database, restore_database
+from .domain import DomainError
 from .extensions import db
+from .models import Group, OutgoingMail
+from .system_errors.demo import seed_bulk
 
 
 @click.command("seed-demo")
@@ -15,8 +24,6 @@ from .extensions import db
 @with_appcontext
 def seed_demo_command(if_empty: bool) -> None:
     """Load the demo group with its members and accounts."""
-    from . import demo
-
     if if_empty and not demo.is_empty():
         click.echo("Databasen har redan data; demodata laddas inte igen.")
         return
@@ -29,8 +36,6 @@ def seed_demo_command(if_empty: bool) -> None:
 @with_appcontext
 def demo_logins_command() -> None:
     """Print the URL and the demo logins."""
-    from . import demo
-
     port = current_app.config.get("PORT") or 5000
     click.echo("")
     click.echo(f"  po_meetings körs på http://127.0.0.1:{port}")
@@ -47,10 +52,6 @@ def demo_logins_command() -> None:
 @with_appcontext
 def create_admin_command(email: str, name: str, password: str) -> None:
     """Create a system administrator account (for a new production installation)."""
-    from .admin.services import create_user
-    from .auth.forms import PASSWORD_MIN
-    from .domain import DomainError
-
     if len(password) < PASSWORD_MIN:
         raise click.ClickException(f"Lösenordet ska ha minst {PASSWORD_MIN} tecken.")
     try:
@@ -65,11 +66,6 @@ def create_admin_command(email: str, name: str, password: str) -> None:
 @with_appcontext
 def send_mail_command() -> None:
     """Send the mail still waiting in the outbox (run from cron after an SMTP outage)."""
-    from sqlalchemy import func, select
-
-    from . import mail
-    from .models import OutgoingMail
-
     sent = failed = 0
     while True:  # deliver_pending sends a batch at a time
         batch_sent, failed = mail.deliver_pending()
@@ -106,13 +102,6 @@ def seed_bulk_command(count: int, group_id: int | None) -> None:
 
     A system command: the rows are written with bulk inserts and leave no audit rows.
     """
-    import time
-
-    from sqlalchemy import select
-
-    from . import demo
-    from .models import Group
-    from .system_errors.demo import seed_bulk
 
     if group_id is None:
         group = db.session.scalar(select(Group).where(Group.name == demo.GROUP_NAME))
@@ -140,8 +129,6 @@ def seed_bulk_command(count: int, group_id: int | None) -> None:
 @with_appcontext
 def backup_command(path: Path, force: bool) -> None:
     """Back up the database to PATH; safe while the app runs (SQLite: a copy, PostgreSQL: pg_dump)."""
-    from .backup import backup_database
-
     backup_database(path, force=force)
 
 
@@ -155,8 +142,6 @@ def backup_command(path: Path, force: bool) -> None:
 @with_appcontext
 def restore_command(path: Path, force: bool) -> None:
     """Replace the database with the backup in PATH (stop the app first)."""
-    from .backup import restore_database
-
     restore_database(path, force=force)
 
 

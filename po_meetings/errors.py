@@ -3,7 +3,7 @@
 import sqlite3
 import traceback
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InternalError, OperationalError
 from werkzeug.exceptions import HTTPException
@@ -90,8 +90,6 @@ def is_read_only_database(error: BaseException) -> bool:
 
 def handle_database_error(error: Exception):
     """Answer 503 with Retry-After when the database can only be read; other errors go on as before."""
-    from flask import current_app
-
     if not is_read_only_database(error):
         if current_app.testing or current_app.config.get("PROPAGATE_EXCEPTIONS"):
             raise error
@@ -128,8 +126,6 @@ def describe_error(error: BaseException) -> str:
 def handle_unexpected(error: Exception):
     """Roll back and show a calm 500 page; log the error without the users' text."""
     db.session.rollback()
-    from flask import current_app
-
     rule = request.url_rule.rule if request.url_rule else "(no route)"
     current_app.logger.error("unhandled error on %s %s\n%s", request.method, rule, describe_error(error))
     return render_error(500)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
+from .dates import local
+
 WEEKDAYS = ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"]
 MONTHS = [
     "januari",
@@ -21,11 +21,6 @@ MONTHS = [
     "november",
     "december",
 ]
-
-
-def local(value: datetime) -> datetime:
-    """Return an aware datetime in Stockholm time."""
-    return value.astimezone(STOCKHOLM)
 
 
 def format_date(value: date | datetime | None) -> str:

@@ -154,9 +154,7 @@ def check_request():
     """
     names = [request.path, *(request.form.keys() if request.method == "POST" else ())]
     if any(has_unsafe_characters(name) for name in names):
-        from .errors import render_error
-
-        return render_error(400, UNSAFE_REQUEST_MESSAGE)
+        raise UnsafeTextError(UNSAFE_REQUEST_MESSAGE)  # errors.py answers 400 with the message
     pairs = list(request.args.items(multi=True))
     if any(has_unsafe_characters(key) or has_unsafe_characters(value) for key, value in pairs):
         request.args = ImmutableMultiDict(

@@ -19,8 +19,8 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from .dates import local_year
 from .extensions import db
-from .filters import STOCKHOLM
 from .models import NumberCounter, utcnow
 
 #: System-error reports: SF-<year>-<number>.
@@ -33,7 +33,7 @@ _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 def swedish_year(now: datetime | None = None) -> int:
     """Return the calendar year in Sweden at a moment (now by default)."""
-    return (now or utcnow()).astimezone(STOCKHOLM).year
+    return local_year(now or utcnow())
 
 
 def _upsert(group_id: int, kind: str, year: int, step: int) -> int:

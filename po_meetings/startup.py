@@ -22,8 +22,14 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import click
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask.cli import FlaskGroup
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
+
+from .extensions import db
+from .paths import PROJECT_ROOT
 
 #: Flask commands that run whatever state the database is in.
 UNCHECKED_COMMANDS = frozenset({"db", "backup", "restore", "shell", "routes"})
@@ -41,29 +47,21 @@ class DatabaseNotReady(click.ClickException):
 
 def migrations_dir() -> Path:
     """Return the folder of the Alembic migration scripts."""
-    from . import PROJECT_ROOT
-
     return PROJECT_ROOT / "migrations"
 
 
 def head_revisions() -> set[str]:
     """Return the latest revision(s) of the migration scripts: the schema this code expects."""
-    from alembic.script import ScriptDirectory
-
     return set(ScriptDirectory(str(migrations_dir())).get_heads())
 
 
 def known_revisions() -> set[str]:
     """Return every revision the migration scripts know."""
-    from alembic.script import ScriptDirectory
-
     return {script.revision for script in ScriptDirectory(str(migrations_dir())).walk_revisions()}
 
 
 def database_revisions(connection) -> set[str]:
     """Return the revision(s) recorded in a database's ``alembic_version`` (empty: none)."""
-    from alembic.migration import MigrationContext
-
     return set(MigrationContext.configure(connection).get_current_heads())
 
 
@@ -92,8 +90,6 @@ def flask_command() -> str | None:
     if context is None:
         return None
     root = context.find_root()
-    from flask.cli import FlaskGroup
-
     if not isinstance(root.command, FlaskGroup):
         return None
     # The options of `flask` itself that take a value (--app, --env-file), from the group itself.
@@ -138,8 +134,6 @@ def check_database(app, from_test_config: bool = False) -> None:
             f"The SQLite database {os.path.abspath(path)} does not exist. Check PO_MEETINGS_DATABASE_URL "
             f"(is the path spelled right?), or create a new database with `{UPGRADE}`."
         )
-
-    from .extensions import db
 
     with app.app_context():
         try:

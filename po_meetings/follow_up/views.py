@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import flash, g, request
 
 from .. import answers
-from ..meetings.services import local
+from ..dates import local
 from ..models import utcnow
 from . import services
 from .forms import ActionStatusForm, FollowUpDoneForm

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..agendas import tree
+from ..dates import STOCKHOLM, local, local_datetime  # noqa: F401  (local and local_datetime are used through this module)
 from ..domain import DomainError, clean_text, refuse_personnummer
 from ..extensions import db
 from ..models import (
@@ -30,9 +30,7 @@ from ..models import (
     User,
     utcnow,
 )
-from . import notices
-
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
+from . import hooks, notices
 
 #: The allowed status moves: from → {to}. One function, change_status, checks every move.
 TRANSITIONS: dict[MeetingStatus, set[MeetingStatus]] = {
@@ -49,16 +47,6 @@ TRANSITIONS: dict[MeetingStatus, set[MeetingStatus]] = {
 EDITABLE = {MeetingStatus.DRAFT, MeetingStatus.CALLED}
 #: Roles that do not see confidential items.
 RESTRICTED_ROLES = {Role.OMBUD, Role.CO_OPTED}
-
-
-def local_datetime(day: date, clock: time) -> datetime:
-    """Return the UTC time of a date and clock time in Stockholm."""
-    return datetime.combine(day, clock, tzinfo=STOCKHOLM).astimezone(ZoneInfo("UTC"))
-
-
-def local(value: datetime) -> datetime:
-    """Return a UTC time as Stockholm time."""
-    return value.astimezone(STOCKHOLM)
 
 
 # -- finding meetings ---------------------------------------------------------------------
@@ -282,10 +270,8 @@ def cancel_meeting(meeting: Meeting, reason: str) -> Meeting:
 
 def start_meeting(meeting: Meeting) -> Meeting:
     """Open the meeting (pågår) and its minutes: one § per agenda item, attendance from the answers."""
-    from ..minutes import services as minutes
-
     change_status(meeting, MeetingStatus.IN_PROGRESS)
-    minutes.open_minutes(meeting)
+    hooks.meeting_started(meeting)  # the minutes open (registered by po_meetings.minutes)
     return meeting
 
 

@@ -1,8 +1,9 @@
 """Standing agenda items that fill themselves from the group's records.
 
 Each kind has a provider that returns what its fragment ``meetings/standing/_<kind>.html``
-shows. The minutes, decisions and system-error issues replace the providers' empty parts with
-their records; the mechanism and the fragments stay.
+shows. The areas above the meetings register their own providers with :func:`provider`
+(``po_meetings/minutes/standing.py``: follow-up; ``po_meetings/system_errors/standing.py``: new
+system errors), so this module never imports them.
 """
 
 from __future__ import annotations
@@ -37,31 +38,6 @@ def previous_minutes(meeting: Meeting, membership: Membership | None) -> dict:
     if previous is not None:
         minutes = db.session.scalar(select(Minutes).where(Minutes.meeting_id == previous.id))
     return {"previous": previous, "minutes": minutes}
-
-
-@provider(StandingKind.FOLLOW_UP)
-def follow_up(meeting: Meeting, membership: Membership | None) -> dict:
-    """Every open action item and återrapportering from earlier meetings, overdue ones marked;
-    those in confidential §§ are left out for ombuds and co-opted members."""
-    from ..minutes import services as minutes_services
-
-    open_rows = minutes_services.open_follow_ups(meeting.group_id, membership, before=meeting.starts_at)
-    return {
-        "actions": open_rows.actions,
-        "organisation_follow_ups": open_rows.organisation_follow_ups,
-        "today": open_rows.today,
-    }
-
-
-@provider(StandingKind.NEW_SYSTEM_ERRORS)
-def new_system_errors(meeting: Meeting, membership: Membership | None) -> dict:
-    """System errors submitted since the last meeting and not yet taken up: the oldest first,
-    up to the meeting's cap; the rest are listed as waiting for a later meeting."""
-    from ..system_errors import services as register
-
-    reports = register.new_since_last_meeting(meeting, membership)
-    cap = meeting.max_new_system_errors
-    return {"reports": reports[:cap], "waiting": reports[cap:], "cap": cap}
 
 
 @provider(StandingKind.CLIENT_STATISTICS)

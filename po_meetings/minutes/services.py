@@ -16,9 +16,11 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import numbering
+from ..dates import STOCKHOLM
 from ..domain import DomainError, clean_text, refuse_personnummer
 from ..extensions import db
-from ..meetings.services import STOCKHOLM
+from ..meetings import hooks
+from ..meetings import services as meeting_services
 from ..models import (
     LEADING_ROLES,
     ORDINARY_ROLES,
@@ -54,6 +56,7 @@ from ..models import (
     VoteChoice,
     utcnow,
 )
+from ..system_errors import services as register
 from . import notices
 
 #: Roles that never vote, reserve or count towards the quorum.
@@ -253,6 +256,7 @@ def _default_chair(members: list[Membership]) -> Membership | None:
     return None
 
 
+@hooks.on_start
 def open_minutes(meeting: Meeting) -> Minutes:
     """Open the minutes of a meeting that starts: one § per agenda item, attendance from the answers.
 
@@ -472,9 +476,8 @@ def set_attendance(
             raise DomainError("Bara en ersättare kan tjänstgöra för en ledamot.")
         if serving_for.role_enum not in ORDINARY_ROLES:
             raise DomainError("En ersättare tjänstgör bara för en ordinarie ledamot.")
-        from ..meetings.services import stands_in_for
 
-        if not stands_in_for(membership, serving_for):
+        if not meeting_services.stands_in_for(membership, serving_for):
             raise DomainError(f"{membership.user.name} är inte ersättare för {serving_for.user.name}.")
         if _attendance(minutes, serving_for.id).presence == Presence.PRESENT.value:
             raise DomainError(f"{serving_for.user.name} är närvarande; ersättaren tjänstgör inte.")
@@ -1158,7 +1161,6 @@ def link_report(
     escalation: dict | None = None,
 ) -> DecisionReport:
     """Link a decision to a system error and move the report on through the register's services."""
-    from ..system_errors import services as register
 
     minutes = decision.paragraph.minutes
     _require_writer(minutes, by)
@@ -1202,7 +1204,6 @@ def link_report(
 def close(meeting: Meeting, by: Membership, notify: bool = True) -> Minutes:
     """Close the meeting: attendance, votes and reservations freeze; the draft goes to justering,
     and the chair and the justerare are told by mail (``notify``)."""
-    from ..meetings import services as meeting_services
 
     if meeting.status_enum == MeetingStatus.APPROVED:
         raise DomainError(LOCKED)
@@ -1284,8 +1285,6 @@ def justera(
         latest.get(m.id) is not None and latest[m.id].verdict == ApprovalVerdict.APPROVED.value
         for m in approvers(minutes)
     ):
-        from ..meetings import services as meeting_services
-
         minutes.approved_at = utcnow()
         meeting_services.change_status(meeting, MeetingStatus.APPROVED)
         db.session.flush()

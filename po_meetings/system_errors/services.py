@@ -14,6 +14,7 @@ from .. import numbering
 from ..domain import DomainError, clean_text, refuse_personnummer
 from ..extensions import db
 from ..inputs import parse_id
+from ..meetings.services import previous_meeting
 from ..models import (
     LEADING_ROLES,
     TAXONOMY,
@@ -541,8 +542,6 @@ def new_since_last_meeting(meeting: Meeting, membership: Membership | None) -> l
     taken up, oldest first, as the member may see them."""
     if membership is None:
         return []
-    from ..meetings.services import previous_meeting
-
     query = select(SystemErrorReport).where(SystemErrorReport.status == S.SUBMITTED.value)
     previous = previous_meeting(meeting)
     if previous is not None:
