@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from flask_wtf import FlaskForm
-from wtforms import DateTimeField, EmailField, SelectMultipleField, StringField
+from wtforms import DateTimeField, EmailField, IntegerField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
@@ -63,12 +63,27 @@ class DateInRange:
             raise ValidationError(self.message)
 
 
+class IntInRange:
+    """Refuse a whole number beyond what the database's integer holds, before the field's own range.
+
+    WTForms' NumberRange cannot compare a number of hundreds of digits (it overflows a float).
+    """
+
+    field_flags: dict = {}
+
+    def __call__(self, form, field) -> None:
+        """Stop validation with a Swedish message if the number is too large or too small."""
+        if isinstance(field.data, int) and not is_id(field.data):
+            raise StopValidation("Talet är för stort." if field.data > 0 else "Talet är för litet.")
+
+
 class BaseForm(FlaskForm):
     """A form with WTForms' built-in Swedish messages and the app's checks on every field.
 
     Every text field (StringField and its kinds: text areas, e-mail, password, search, hidden)
     refuses control characters and bidi overrides first (:class:`SafeText`); every date field
-    refuses a date outside 2000–2100 unless it has its own :class:`DateInRange`.
+    refuses a date outside 2000–2100 unless it has its own :class:`DateInRange`; every whole
+    number field refuses what the database's integer cannot hold (:class:`IntInRange`).
     """
 
     class Meta:
@@ -82,6 +97,8 @@ class BaseForm(FlaskForm):
                 field.validators = [SafeText(), *validators]
             elif isinstance(field, DateTimeField) and not any(isinstance(v, DateInRange) for v in validators):
                 field.validators = [*validators, DateInRange()]
+            elif isinstance(field, IntegerField):
+                field.validators = [IntInRange(), *validators]
             return field
 
     def validate(self, extra_validators=None) -> bool:
@@ -169,6 +186,7 @@ __all__ = [
     "LAST_DATE",
     "BaseForm",
     "DateInRange",
+    "IntInRange",
     "SafeText",
     "id_range",
     "NoPersonnummer",
