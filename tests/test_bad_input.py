@@ -114,6 +114,17 @@ def test_a_huge_id_in_any_route_is_not_found(app, client, auth, demo, role, huge
     assert audit_count(app) == before
 
 
+@pytest.mark.parametrize(
+    "number", ["SF-2026-99999999999", "SF-99999999999-1", "U-99999999999", "U-²", "SF-²-1", "SF-2026-٣", "U-"]
+)
+def test_a_report_number_beyond_the_integer_range_is_not_found(client, auth, demo, number):
+    auth.login_as(permissions.CHAIR)
+    base = f"/groups/{demo.group_id}/system-errors/{number}"
+    for url in (base, f"{base}/edit", f"{base}/occurrences/new"):
+        assert client.get(url).status_code == 404, url
+    assert client.post(f"{base}/comments", data={"text": "Kommentar"}).status_code == 404
+
+
 # -- integer query arguments ----------------------------------------------------------------
 
 
