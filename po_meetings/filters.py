@@ -61,8 +61,39 @@ def sentences(messages) -> str:
     return " ".join(m if m.rstrip().endswith((".", "!", "?")) else f"{m}." for m in messages)
 
 
+#: The one status palette: each status of each kind of thing maps to a tone, and each tone has one
+#: look in app.css (``.status--<tone>``). The word is always shown; the colour only supports it.
+STATUS_TONES: dict[str, dict[str, str]] = {
+    "meeting": {
+        "draft": "waiting",
+        "called": "active",
+        "in_progress": "active",
+        "closed": "done",
+        "approved": "done",
+        "cancelled": "stopped",
+    },
+    "proposal": {"pending": "waiting", "accepted": "done", "declined": "stopped"},
+    "report": {
+        "draft": "waiting",
+        "submitted": "waiting",
+        "taken_up": "active",
+        "in_progress": "active",
+        "escalated": "escalated",
+        "resolved": "done",
+        "closed": "neutral",
+    },
+    "minutes": {"pending": "waiting", "approved": "done"},
+}
+
+
+def status_tone(status: str, kind: str) -> str:
+    """Return the tone of a status of a kind of thing (``meeting``, ``proposal``, ``report``, ``minutes``)."""
+    return STATUS_TONES[kind].get(status, "neutral")
+
+
 def init_app(app) -> None:
     """Register the date and text filters."""
+    app.add_template_filter(status_tone, "status_tone")
     app.add_template_filter(sentences, "sentences")
     app.add_template_filter(format_time, "time")
     app.add_template_filter(format_date, "date")

@@ -174,7 +174,7 @@ def test_chair_deletes_an_item_and_then_the_template_after_confirming(app, demo,
     page.get_by_role("button", name="Ta bort mallen").click()
     page.wait_for_url(re.compile(r"/templates/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Dagordningsmallar")
-    expect(page.locator(".flash--success")).to_contain_text(
+    expect(page.locator(".message--success")).to_contain_text(
         "Mallen ”Operativt möte (typagenda)” är borttagen."
     )
     expect(page.get_by_role("link", name="Operativt möte (typagenda)")).to_have_count(0)

@@ -52,7 +52,7 @@ def _create_meeting(v, group_id: int) -> str:
     with page.expect_navigation():
         _press(page.get_by_role("button", name="Skapa mötet"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Operativt möte i vår")
-    expect(page.locator(".flash--success")).to_contain_text("Mötet är skapat som utkast.")
+    expect(page.locator(".message--success")).to_contain_text("Mötet är skapat som utkast.")
     return re.sub(r"^https?://[^/]+", "", page.url)
 
 
@@ -80,7 +80,7 @@ def test_a_chair_prepares_and_publishes_a_meeting_and_an_ombud_proposes_an_item(
     _press(page.get_by_role("button", name="Lägg till punkten"))
     new_item = agenda.locator(".meeting-item", has_text=NEW_ITEM)
     expect(new_item.locator(".meeting-item__number").first).to_have_text("6")
-    expect(agenda.locator(".notice--success")).to_contain_text(f"Punkten ”{NEW_ITEM}” är tillagd.")
+    expect(agenda.locator(".message--success")).to_contain_text(f"Punkten ”{NEW_ITEM}” är tillagd.")
     expect(page.locator("#new-title")).to_be_focused()  # ready for the next item
     expect(page.locator("#new-title")).to_have_value("")
     expect(agenda).to_contain_text("Dagordningen är 10 minuter längre än mötet.")
@@ -112,7 +112,7 @@ def test_a_chair_prepares_and_publishes_a_meeting_and_an_ombud_proposes_an_item(
     # publish: the kallelse goes out by mail
     with page.expect_navigation():
         _press(page.get_by_role("button", name="Publicera dagordningen och skicka kallelse"))
-    expect(page.locator(".flash--success").first).to_contain_text("Dagordningen är publicerad")
+    expect(page.locator(".message--success").first).to_contain_text("Dagordningen är publicerad")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Kallad")
     messages = smtp_server.wait_for(10)
     assert "ombud@demo.se" in {m["To"] for m in messages}
@@ -142,7 +142,7 @@ def test_a_chair_prepares_and_publishes_a_meeting_and_an_ombud_proposes_an_item(
     _mark_page(page)
     proposal = page.locator("#proposals .proposal", has_text=PROPOSAL)
     _press(proposal.get_by_role("button", name=re.compile(r"^Ta upp på dagordningen")))
-    expect(page.locator("#proposals .notice--success")).to_contain_text("är tagen på dagordningen")
+    expect(page.locator("#proposals .message--success")).to_contain_text("är tagen på dagordningen")
     expect(page.locator("#proposals .proposal", has_text=PROPOSAL)).to_contain_text(
         "Tagen på dagordningen som punkt 7"
     )
@@ -169,7 +169,7 @@ def test_a_chair_prepares_and_publishes_a_meeting_and_an_ombud_proposes_an_item(
     responses = mpage.locator("#responses")
     expect(responses).to_contain_text("du har inte svarat ännu")
     _press(responses.get_by_role("button", name="Förhinder"))
-    expect(responses.locator(".notice--success")).to_contain_text("Ditt svar är sparat: förhinder.")
+    expect(responses.locator(".message--success")).to_contain_text("Ditt svar är sparat: förhinder.")
     expect(responses).to_contain_text("Din ersättare: Sara Öberg.")
     expect(responses.get_by_role("button", name="Förhinder")).to_have_attribute("aria-pressed", "true")
     assert _still_same_page(mpage), "answering reloaded the page"

@@ -67,7 +67,7 @@ def _set_presence(page, membership_id: int, name: str, presence: str, serving_fo
         row.get_by_label("Tjänstgör för").focus()
         row.get_by_label("Tjänstgör för").select_option(str(serving_for))
     _press(row.get_by_role("button", name=re.compile(r"^Spara")))
-    expect(row.locator(".flash--success")).to_have_text(f"Närvaron för {name} är sparad.")
+    expect(row.locator(".message--success")).to_have_text(f"Närvaron för {name} är sparad.")
     expect(row.get_by_label(presence, exact=True)).to_be_checked()
 
 
@@ -81,7 +81,7 @@ def _add_action(section, title: str, owner: int, due: str) -> None:
     form.get_by_label("Klart senast (valfritt)").fill(due)
     _press(form.get_by_role("button", name="Lägg till uppdraget"))
     expect(section.locator(".decisions__status")).to_have_text("Uppdraget är antecknat.")
-    expect(section.locator(".decisions__status .notice")).to_be_focused()  # htmx has settled
+    expect(section.locator(".decisions__status .message")).to_be_focused()  # htmx has settled
     expect(section.locator("table.actions")).to_contain_text(title)
 
 
@@ -113,7 +113,7 @@ def test_a_secretary_records_a_whole_meeting_and_it_is_justerat(app, demo, visit
         _press(page.get_by_role("button", name="Starta mötet"))
     assert page.url.endswith(minutes_url), page.url
     expect(page.get_by_role("heading", level=1)).to_contain_text("Pågår")
-    expect(page.locator(".flash--success").first).to_contain_text("Mötet pågår. Protokollet är öppnat.")
+    expect(page.locator(".message--success").first).to_contain_text("Mötet pågår. Protokollet är öppnat.")
     _mark_page(page)
 
     # -- attendance: six voters, one förhinder with the substitute serving for him ---------------
@@ -137,7 +137,7 @@ def test_a_secretary_records_a_whole_meeting_and_it_is_justerat(app, demo, visit
     officers.get_by_label("Sekreterare").select_option(str(member(SECRETARY)))
     officers.get_by_label("Justerare", exact=True).select_option(str(member(ADJUSTER)))
     _press(officers.get_by_role("button", name="Spara funktionärer"))
-    expect(page.locator("#officers .flash--success")).to_have_text(
+    expect(page.locator("#officers .message--success")).to_have_text(
         "Mötets ordförande, sekreterare och justerare är sparade."
     )
     assert _still_same_page(page), "saving the officers reloaded the page"
@@ -174,7 +174,7 @@ def test_a_secretary_records_a_whole_meeting_and_it_is_justerat(app, demo, visit
     expect(clients.get_by_label("Konsensus (beslut i enighet)")).to_be_checked()
     _press(clients.get_by_role("button", name="Anteckna beslutet"))
     expect(clients.locator(".decisions__status")).to_have_text("Beslutet är antecknat.")
-    expect(clients.locator(".decisions__status .notice")).to_be_focused()  # htmx has settled
+    expect(clients.locator(".decisions__status .message")).to_be_focused()  # htmx has settled
     expect(clients.locator(".decision__outcome")).to_have_text("Beslut i enighet: Bifallet")
     _add_action(clients, ACTIONS[0], member("ledamot.asby@demo.se"), "2099-01-31")
     _add_action(clients, ACTIONS[1], member(SECRETARY), "2099-02-28")
@@ -189,7 +189,7 @@ def test_a_secretary_records_a_whole_meeting_and_it_is_justerat(app, demo, visit
     expect(issues.locator(".decisions__status")).to_have_text(
         "Beslutet är antecknat. Anteckna rösterna i voteringen."
     )
-    expect(issues.locator(".decisions__status .notice")).to_be_focused()  # the swap has settled
+    expect(issues.locator(".decisions__status .message")).to_be_focused()  # the swap has settled
     for voters, choice in ((YES_VOTERS, "Ja"), (NO_VOTERS, "Nej")):
         for _email, name in voters:
             _space(issues.get_by_role("group", name=f"Röst för {name}").get_by_label(choice, exact=True))
@@ -199,7 +199,7 @@ def test_a_secretary_records_a_whole_meeting_and_it_is_justerat(app, demo, visit
     secretary.screenshot("flow-secretary-minutes-voting")
     _press(issues.get_by_role("button", name="Anteckna rösterna"))
     expect(issues.locator(".decisions__status")).to_have_text("Rösterna är antecknade.")
-    expect(issues.locator(".decisions__status .notice")).to_be_focused()  # htmx has settled
+    expect(issues.locator(".decisions__status .message")).to_be_focused()  # htmx has settled
     votes = issues.locator("table.votes__table")
     expect(votes.locator("caption")).to_have_text("Votering: ja 4, nej 2, avstår 0")
     expect(votes.get_by_role("row", name=re.compile("Sara Öberg"))).to_contain_text("Nej")
@@ -213,7 +213,7 @@ def test_a_secretary_records_a_whole_meeting_and_it_is_justerat(app, demo, visit
     spage.keyboard.type(RESERVATION)
     _press(issues.get_by_role("button", name="Anteckna reservationen"))
     expect(issues.locator(".decisions__status")).to_have_text("Reservationen är antecknad.")
-    expect(issues.locator(".decisions__status .notice")).to_be_focused()  # htmx has settled
+    expect(issues.locator(".decisions__status .message")).to_be_focused()  # htmx has settled
     expect(issues.locator(".reservation")).to_contain_text("Reservation: Sara Öberg (Försäkringskassan)")
     expect(issues.locator(".reservation__motivation")).to_have_text(RESERVATION)
 
@@ -236,19 +236,19 @@ def test_a_secretary_records_a_whole_meeting_and_it_is_justerat(app, demo, visit
     page.reload()
     with page.expect_navigation():
         _press(page.get_by_role("button", name="Avsluta mötet"))
-    expect(page.locator(".flash--success").first).to_contain_text("Mötet är avslutat.")
+    expect(page.locator(".message--success").first).to_contain_text("Mötet är avslutat.")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Avslutad")
 
     # -- the chair and the justerare justera ------------------------------------------------------------
     problems += _justera(chair, minutes_url, "chair-minutes-closed")
-    expect(page.locator("#justering .flash--success")).to_have_text("Du har justerat protokollet.")
+    expect(page.locator("#justering .message--success")).to_have_text("Du har justerat protokollet.")
     expect(page.locator("#justering")).to_contain_text("Eva Nyström (justerare): väntar")
 
     adjuster = visitor()
     adjuster.login(ADJUSTER)
     problems += _justera(adjuster, minutes_url, "adjuster-minutes-closed")
     apage = adjuster.page
-    expect(apage.locator(".flash--success").first).to_have_text("Protokollet är justerat och låst.")
+    expect(apage.locator(".message--success").first).to_have_text("Protokollet är justerat och låst.")
     expect(apage.locator(".minutes-header")).to_contain_text("Justerat")
     expect(apage.get_by_role("heading", level=1)).to_contain_text("Justerad")
     expect(apage.locator("#justering")).to_contain_text("Protokollet är låst; ändringar görs som rättelser.")

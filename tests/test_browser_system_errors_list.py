@@ -75,7 +75,7 @@ def test_an_ombud_submits_a_report_and_sees_a_similar_one_while_typing(demo, vis
     with page.expect_navigation():
         _press(page.get_by_role("button", name="Skicka in"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Mina rapporter")
-    flash = page.locator(".flash--success")
+    flash = page.locator(".message--success")
     expect(flash).to_contain_text(re.compile(r"Rapporten är inskickad som SF-\d{4}-\d{3}"))
     number = re.search(r"SF-\d{4}-\d{3}", flash.inner_text()).group(0)
     expect(page.get_by_role("list", name="Rapporterade av mig")).to_contain_text(TITLE)

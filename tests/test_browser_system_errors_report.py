@@ -76,7 +76,7 @@ def test_the_chair_takes_a_report_up_and_sets_an_owner_by_keyboard(app, demo, vi
     page.keyboard.press("Tab")
     expect(page.locator("#to-taken_up-agenda_item_id")).to_be_focused()
     _press(page.get_by_role("button", name="Ta upp på ett möte"))
-    notice = page.locator("#report .notice--success")
+    notice = page.locator("#report .message--success")
     expect(notice).to_have_text("Rapporten har nu status upptagen.")
     expect(notice).to_be_focused()  # keyboard focus lands on what happened, not on <body>
     expect(page.locator("#report-history")).to_contain_text("Inskickad → Upptagen")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from flask import g
 
 from ..models import DecisionResult, MinutesNote, NoteStatus, VoteChoice
-from ..system_errors.services import sees_all as sees_all_reports
+from ..system_errors import services as register
 from . import queries, services
 from .decision_forms import (
     VOTE_CHOICES,
@@ -262,7 +262,7 @@ def decision_context(
         rows=rows,
         notes=visible_notes(paragraph, by, can_write, leads),
         notice=notice,
-        sees_report_titles=sees_all_reports(by),
+        sees_report_titles=register.sees_all(by),
     )
     if can_write and is_open and not final:
         context.new_form = forms.take(

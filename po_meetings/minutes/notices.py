@@ -7,7 +7,7 @@ from flask import render_template, url_for
 
 from .. import mail
 from ..filters import format_long
-from ..meetings.notices import recipients
+from ..meetings import notices as meeting_notices
 from ..models import Approval, Membership, Minutes
 
 
@@ -47,4 +47,4 @@ def queue_returned(minutes: Minutes, approval: Approval) -> int:
 def queue_approved(minutes: Minutes) -> int:
     """Tell everyone in the group that the minutes are justerade."""
     subject = f"Protokollet är justerat: {_when(minutes)}"
-    return _send(minutes, recipients(minutes.meeting), "mail/minutes_approved.txt", subject)
+    return _send(minutes, meeting_notices.recipients(minutes.meeting), "mail/minutes_approved.txt", subject)

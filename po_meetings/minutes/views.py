@@ -20,7 +20,7 @@ from flask import g
 from .. import answers
 from ..answers import View
 from ..groups import services as group_services
-from ..meetings.services import stands_in_for
+from ..meetings import services as meeting_services
 from ..models import LEADING_ROLES, ORDINARY_ROLES, MeetingStatus, Presence, Role
 from . import lookups, services
 from .decision_views import decision_context
@@ -251,7 +251,7 @@ def attendance_form(minutes, row, formdata=None) -> AttendanceForm:
         ordinary = [
             m
             for m in _attending(minutes)
-            if m.role_enum in ORDINARY_ROLES and stands_in_for(row.membership, m)
+            if m.role_enum in ORDINARY_ROLES and meeting_services.stands_in_for(row.membership, m)
         ]
     form.set_choices(ordinary, minutes.paragraphs)
     form.serves = bool(ordinary)

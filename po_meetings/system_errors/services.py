@@ -14,7 +14,7 @@ from .. import numbering
 from ..domain import DomainError, clean_text, refuse_personnummer
 from ..extensions import db
 from ..inputs import parse_id
-from ..meetings.services import previous_meeting
+from ..meetings import services as meetings
 from ..models import (
     LEADING_ROLES,
     TAXONOMY,
@@ -543,7 +543,7 @@ def new_since_last_meeting(meeting: Meeting, membership: Membership | None) -> l
     if membership is None:
         return []
     query = select(SystemErrorReport).where(SystemErrorReport.status == S.SUBMITTED.value)
-    previous = previous_meeting(meeting)
+    previous = meetings.previous_meeting(meeting)
     if previous is not None:
         query = query.where(SystemErrorReport.submitted_at > previous.starts_at)
     query = visibility_filter(query, meeting.group, membership.user, membership)
