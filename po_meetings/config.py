@@ -39,7 +39,14 @@ DEFAULTS = {
     # Login throttling: failures within the window, per e-mail and per client address.
     "LOGIN_FAILURE_WINDOW_MINUTES": 15,
     "LOGIN_MAX_FAILURES_PER_EMAIL": 5,
-    "LOGIN_MAX_FAILURES_PER_IP": 30,
+    # ... per (client address, e-mail) pair, and per address across every e-mail tried from it.
+    "LOGIN_MAX_FAILURES_PER_PAIR": 5,
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": 100,
+    # A browser that has logged in before is known by a signed device cookie this many days: only
+    # its own failures count against it (OWASP's device cookies).
+    "LOGIN_DEVICE_COOKIE_DAYS": 180,
+    # A session ends this long after login however active it is (the idle timeout ends it sooner).
+    "SESSION_ABSOLUTE_LIFETIME_HOURS": 12,
     # argon2id parameters (RFC 9106 "second recommended" profile); tests lower them.
     "ARGON2_TIME_COST": 3,
     "ARGON2_MEMORY_COST": 65536,

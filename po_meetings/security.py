@@ -66,7 +66,7 @@ ENDED_MESSAGE = ("Din inloggning har avslutats. Logga in igen.", "info")
 def _flash_ended(reason: str) -> None:
     """Tell the user why their session has ended."""
     message, category = ENDED_MESSAGES.get(reason, ENDED_MESSAGE)
-    flash(message.format(hours=current_app.config.get("SESSION_ABSOLUTE_LIFETIME_HOURS", 12)), category)
+    flash(message.format(hours=current_app.config["SESSION_ABSOLUTE_LIFETIME_HOURS"]), category)
 
 
 def _ended_answer(reason: str):

@@ -203,7 +203,7 @@ def test_the_last_request_is_written_at_most_once_a_minute(app, demo, time_machi
 
 
 def test_a_session_ends_after_its_absolute_lifetime_however_active(app, demo, time_machine):
-    hours = app.config.get("SESSION_ABSOLUTE_LIFETIME_HOURS", 12)
+    hours = app.config["SESSION_ABSOLUTE_LIFETIME_HOURS"]
     browser = _logged_in(app)
     copied = _cookie(browser)
     while time_machine.offset < timedelta(hours=hours) - timedelta(minutes=10):

@@ -34,7 +34,7 @@ def _serializer() -> URLSafeTimedSerializer:
 
 def _max_age() -> int:
     """Return how long a device stays known without a login from it, in seconds."""
-    return int(current_app.config.get("LOGIN_DEVICE_COOKIE_DAYS", 180)) * 24 * 3600
+    return int(current_app.config["LOGIN_DEVICE_COOKIE_DAYS"]) * 24 * 3600
 
 
 def presented() -> DeviceCookie | None:

@@ -112,9 +112,9 @@ def _limits() -> dict[str, int]:
     config = current_app.config
     return {
         # one client guessing at one account: the (address, e-mail) pair, or one known device
-        "pair": config.get("LOGIN_MAX_FAILURES_PER_PAIR", 5),
+        "pair": config["LOGIN_MAX_FAILURES_PER_PAIR"],
         # a higher cap per address, so that a NAT or a proxy does not lock out everyone behind it
-        "address": config.get("LOGIN_MAX_FAILURES_PER_ADDRESS", 100),
+        "address": config["LOGIN_MAX_FAILURES_PER_ADDRESS"],
         # guessing at one account from many addresses
         "email": config["LOGIN_MAX_FAILURES_PER_EMAIL"],
     }

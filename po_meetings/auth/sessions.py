@@ -56,7 +56,7 @@ def idle_timeout() -> timedelta:
 
 def absolute_lifetime() -> timedelta:
     """Return how long a session may last from login, however active."""
-    return timedelta(hours=current_app.config.get("SESSION_ABSOLUTE_LIFETIME_HOURS", 12))
+    return timedelta(hours=current_app.config["SESSION_ABSOLUTE_LIFETIME_HOURS"])
 
 
 def current_record() -> UserSession | None:
