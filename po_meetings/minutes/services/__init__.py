@@ -1,0 +1,139 @@
+"""The rules of the minutes: attendance, officers, §§, jäv, decisions, votes, reservations,
+protokollsanteckningar, action items, closing, justering and rättelser.
+
+Every function takes ``by``, the membership of the person acting, checks that person's right
+from the meeting's own roles (chair, secretary, justerare) and raises :class:`DomainError` with a
+Swedish message when a rule is broken. Functions flush, never commit.
+
+One module per concern, each importing only those before it in this list:
+
+- ``rules``: who may do what, the roles and messages, the checks every rule shares;
+- ``finding``: a meeting's minutes, and the §§ and decisions a member may see;
+- ``opening``: opening the minutes when a meeting starts (a meeting hook), § numbers of a year;
+- ``quorum``: who votes in a §, the quorum, a votering's result;
+- ``attendance``: officers, attendance and guests;
+- ``paragraphs``: §§ and jäv;
+- ``decisions``: decisions, votes, reservations and protokollsanteckningar;
+- ``follow_up``: uppdrag, återrapportering, linked system errors, what is open for the next meeting;
+- ``closing``: closing the meeting, justering and rättelser.
+
+Other code imports this package (``from ..minutes import services``) and finds every rule here.
+"""
+
+from ...dates import STOCKHOLM as STOCKHOLM  # minutes/document.py reads it from here
+from .attendance import _attendance as _attendance  # the rule tests look at a member's row
+from .attendance import add_guest, remove_guest, set_attendance, set_officers
+from .closing import add_correction, approvers, close, current_approvals, justera
+from .decisions import (
+    add_decision,
+    cast_vote,
+    decide_note,
+    delete_decision,
+    motivate,
+    record_votes,
+    request_note,
+    reserve,
+    set_organisation_approval,
+    update_decision,
+    withdraw_vote,
+)
+from .finding import get_decision, get_paragraph, minutes_of, visible_paragraphs
+from .follow_up import (
+    REPORT_EFFECTS,
+    OpenFollowUps,
+    add_action,
+    link_report,
+    mark_follow_up_done,
+    open_follow_ups,
+    paragraph_count,
+    set_action_status,
+)
+from .opening import open_minutes, renumber_year
+from .paragraphs import (
+    add_paragraph,
+    approve_at_meeting,
+    recuse,
+    release_paragraph,
+    save_paragraph,
+    set_paragraph_confidential,
+    withdraw_recusal,
+)
+from .quorum import Participation, compute_result, participation, present_at, voting_seats
+from .quorum import _did_not_support as _did_not_support  # the state-machine test checks reservations
+from .rules import (
+    CLOSED,
+    LOCKED,
+    NON_VOTING_ROLES,
+    RESTRICTED_ROLES,
+    SEAT_ROLES,
+    EditConflict,
+    can_approve,
+    can_write,
+    is_adjuster,
+    is_chair,
+    is_secretary,
+    leads,
+    sees_confidential,
+)
+
+__all__ = [
+    "CLOSED",
+    "LOCKED",
+    "NON_VOTING_ROLES",
+    "REPORT_EFFECTS",
+    "RESTRICTED_ROLES",
+    "SEAT_ROLES",
+    "EditConflict",
+    "OpenFollowUps",
+    "Participation",
+    "add_action",
+    "add_correction",
+    "add_decision",
+    "add_guest",
+    "add_paragraph",
+    "approve_at_meeting",
+    "approvers",
+    "can_approve",
+    "can_write",
+    "cast_vote",
+    "close",
+    "compute_result",
+    "current_approvals",
+    "decide_note",
+    "delete_decision",
+    "get_decision",
+    "get_paragraph",
+    "is_adjuster",
+    "is_chair",
+    "is_secretary",
+    "justera",
+    "leads",
+    "link_report",
+    "mark_follow_up_done",
+    "minutes_of",
+    "motivate",
+    "open_follow_ups",
+    "open_minutes",
+    "paragraph_count",
+    "participation",
+    "present_at",
+    "record_votes",
+    "recuse",
+    "release_paragraph",
+    "remove_guest",
+    "renumber_year",
+    "request_note",
+    "reserve",
+    "save_paragraph",
+    "sees_confidential",
+    "set_action_status",
+    "set_attendance",
+    "set_officers",
+    "set_organisation_approval",
+    "set_paragraph_confidential",
+    "update_decision",
+    "visible_paragraphs",
+    "voting_seats",
+    "withdraw_recusal",
+    "withdraw_vote",
+]

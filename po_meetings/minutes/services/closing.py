@@ -1,0 +1,146 @@
+"""Closing the meeting, justering, and rättelser of justerade minutes."""
+
+from __future__ import annotations
+
+from ...domain import DomainError, clean_text, refuse_personnummer
+from ...extensions import db
+from ...meetings import services as meeting_services
+from ...models import (
+    Approval,
+    ApprovalVerdict,
+    Correction,
+    DecisionResult,
+    Meeting,
+    MeetingStatus,
+    Membership,
+    Minutes,
+    NoteStatus,
+    utcnow,
+)
+from .. import notices
+from .finding import minutes_of
+from .rules import LOCKED, _paragraph_of, _require_leader, _require_open, can_approve, leads
+
+
+def close(meeting: Meeting, by: Membership, notify: bool = True) -> Minutes:
+    """Close the meeting: attendance, votes and reservations freeze; the draft goes to justering,
+    and the chair and the justerare are told by mail (``notify``)."""
+
+    if meeting.status_enum == MeetingStatus.APPROVED:
+        raise DomainError(LOCKED)
+    if meeting.status_enum != MeetingStatus.IN_PROGRESS:
+        meeting_services.change_status(meeting, MeetingStatus.CLOSED)  # raises the status message
+    minutes = minutes_of(meeting)
+    if minutes is None:
+        raise DomainError("Mötet har inget protokoll att avsluta.")
+    _require_open(minutes)
+    _require_leader(minutes, by)
+    if minutes.secretary_id is None:
+        raise DomainError("Välj mötets sekreterare innan mötet avslutas.")
+    if not minutes.adjusters:
+        raise DomainError("Välj minst en justerare innan mötet avslutas.")
+    for paragraph in minutes.paragraphs:
+        for decision in paragraph.decisions:
+            if decision.result == DecisionResult.PENDING.value:
+                raise DomainError(f"Voteringen i {paragraph.label} saknar röster.")
+        for note in paragraph.notes:
+            if note.status == NoteStatus.REQUESTED.value:
+                raise DomainError(f"Ta ställning till protokollsanteckningen i {paragraph.label} först.")
+    meeting_services.change_status(meeting, MeetingStatus.CLOSED)
+    minutes.closed_at = utcnow()
+    if notify:
+        notices.queue_for_justering(minutes)
+    db.session.flush()
+    return minutes
+
+
+def approvers(minutes: Minutes) -> list[Membership]:
+    """Return who must justera: the meeting's chair and every justerare."""
+    return [m for m in (minutes.chair, *minutes.adjusters) if m is not None]
+
+
+def current_approvals(minutes: Minutes) -> dict[int, Approval]:
+    """Return each approver's latest answer to the current revision, by membership id."""
+    latest: dict[int, Approval] = {}
+    for approval in minutes.approvals:
+        if approval.revision == minutes.revision:
+            latest[approval.membership_id] = approval
+    return latest
+
+
+def justera(
+    minutes: Minutes, by: Membership, approve: bool, comment: str | None = None, notify: bool = True
+) -> Approval:
+    """Approve the minutes draft, or send it back with comments; when the chair and every
+    justerare have approved the same revision, the minutes are justerade and locked.
+
+    With ``notify`` the mail it calls for is queued: the group when the minutes are justerade,
+    the secretary when they are sent back."""
+    meeting = minutes.meeting
+    if minutes.is_approved:
+        raise DomainError("Protokollet är redan justerat.")
+    if minutes.closed_at is None:
+        raise DomainError("Protokollet kan justeras först när mötet är avslutat.")
+    if not can_approve(minutes, by):
+        raise DomainError("Bara mötets ordförande och justerare kan justera protokollet.")
+    comment = clean_text(comment, 10_000, "Synpunkterna")
+    refuse_personnummer(comment)
+    if not approve and not comment:
+        raise DomainError("Skriv vad som behöver ändras.")
+    mine = current_approvals(minutes).get(by.id)
+    if approve and mine is not None and mine.verdict == ApprovalVerdict.APPROVED.value:
+        raise DomainError("Du har redan justerat den här versionen av protokollet.")
+    approval = Approval(
+        minutes=minutes,
+        group_id=minutes.group_id,
+        membership=by,
+        verdict=(ApprovalVerdict.APPROVED if approve else ApprovalVerdict.RETURNED).value,
+        comment=comment,
+        revision=minutes.revision,
+        created_at=utcnow(),
+    )
+    db.session.add(approval)  # Approval(minutes=...) is already in minutes.approvals
+    db.session.flush()
+    latest = current_approvals(minutes)
+    if all(
+        latest.get(m.id) is not None and latest[m.id].verdict == ApprovalVerdict.APPROVED.value
+        for m in approvers(minutes)
+    ):
+        minutes.approved_at = utcnow()
+        meeting_services.change_status(meeting, MeetingStatus.APPROVED)
+        db.session.flush()
+    if notify and minutes.is_approved:
+        notices.queue_approved(minutes)
+    elif notify and not approve:
+        notices.queue_returned(minutes, approval)
+    return approval
+
+
+def add_correction(
+    minutes: Minutes, by: Membership, paragraph_id: int | None, text: str, reason: str
+) -> Correction:
+    """Correct justerade minutes: a new rättelse entry with who, when and why; nothing is rewritten."""
+    if not minutes.is_approved:
+        raise DomainError("Protokollet är inte justerat ännu; ändra texten direkt.")
+    if not leads(minutes, by):
+        raise DomainError("Bara ordföranden kan rätta ett justerat protokoll.")
+    paragraph = _paragraph_of(minutes, paragraph_id)
+    text = clean_text(text, 10_000, "Rättelsen")
+    reason = clean_text(reason, 2000, "Skälet")
+    if not text:
+        raise DomainError("Skriv rättelsen.")
+    if not reason:
+        raise DomainError("Skriv varför protokollet rättas.")
+    refuse_personnummer(text, reason)
+    correction = Correction(
+        minutes=minutes,
+        group_id=minutes.group_id,
+        paragraph=paragraph,
+        text=text,
+        reason=reason,
+        created_by_id=by.user_id,
+        created_at=utcnow(),
+    )
+    db.session.add(correction)  # Correction(minutes=...) is already in minutes.corrections
+    db.session.flush()
+    return correction
