@@ -18,8 +18,8 @@ from sqlalchemy import select, text
 from po_meetings import create_app, permissions
 from po_meetings.extensions import db
 
-from . import snapshot
-from .pg_server import PostgresServer
+from .support import snapshot
+from .support.pg_server import PostgresServer
 
 DEMO_PASSWORD = "demo-losenord"
 
@@ -221,7 +221,7 @@ def _demo_values() -> dict:
     )
     from po_meetings.system_errors import demo as se_demo
 
-    from .minutes_ids import minutes_ids
+    from .support.minutes_ids import minutes_ids
 
     group = demo_module.seed_demo()
     db.session.commit()
@@ -266,7 +266,7 @@ def _demo_values() -> dict:
         users=users,
         memberships=memberships,
         organisations=organisations,
-        # Ids in the latest justerade demo minutes, for the endpoint matrix (tests/minutes_ids.py).
+        # Ids in the latest justerade demo minutes, for the endpoint matrix (tests/support/minutes_ids.py).
         minutes=minutes_ids(db.session, group.id),
     )
 

@@ -16,8 +16,8 @@ from po_meetings import create_app, startup
 from po_meetings.extensions import db
 from po_meetings.models import AuditEvent, Membership, User
 
-from . import snapshot
 from .conftest import DEMO_PASSWORD, CSRFClient, _test_config
+from .support import snapshot
 
 
 @pytest.fixture

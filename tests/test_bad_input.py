@@ -21,7 +21,7 @@ from po_meetings.forms import BaseForm, DateInRange, IntInRange, SafeText
 from po_meetings.inputs import MAX_ID, UnsafeTextError
 from po_meetings.models import AuditEvent, Group, Meeting, Organisation, SystemErrorReport
 
-from .endpoints import url_args
+from .support.endpoints import url_args
 
 HUGE_IDS = [str(MAX_ID + 1), str(2**63), "99999999999999999999", "9" * 5000]
 UNSAFE = {

@@ -21,7 +21,7 @@ from werkzeug.serving import make_server
 from po_meetings import permissions
 
 from .conftest import DEMO_PASSWORD, ROLE_LOGINS
-from .endpoints import SAMPLE_USER, endpoint_urls
+from .support.endpoints import SAMPLE_USER, endpoint_urls
 
 pytestmark = pytest.mark.browser
 
@@ -180,7 +180,7 @@ def _pages_for(role: str, app, demo) -> list[tuple[str, str]]:
         if endpoint == "static" or method != "GET" or url.endswith((".ics", ".csv", ".pdf")):
             continue  # calendar files, CSV exports and PDFs are downloads, not pages
         if endpoint in LOCKED_EDIT_FORMS:
-            continue  # refused (409) on the demo's justerade minutes; test_browser_minutes checks them open
+            continue  # refused (409) on the demo's justerade minutes; tests/minutes/test_browser.py checks them open
         if role in permissions.PERMISSIONS[endpoint]:
             pages.append((endpoint, url))
     return pages

@@ -2,7 +2,7 @@
 
 Every report submitted and every § added must be answered as usual (never a 500, nothing lost),
 and the numbers must come out unique and gapless per group and year, on both databases. The
-server runs in a subprocess on its own copy of the demo data (tests/live_server.py).
+server runs in a subprocess on its own copy of the demo data (tests/support/live_server.py).
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from po_meetings import create_app, numbering
 from po_meetings.extensions import db
 from po_meetings.models import Group, Membership, Minutes, NumberCounter, Paragraph, SystemErrorReport, User
 
-from . import snapshot
 from .conftest import DEMO_PASSWORD, _test_config
-from .live_server import Browser, Response, live_server
+from .support import snapshot
+from .support.live_server import Browser, Response, live_server
 
 CLIENTS = 16
 REPORTS = 200  # half submitted at once, half saved as a draft first

@@ -7,8 +7,8 @@ from sqlalchemy import func, select, text
 from po_meetings.extensions import db
 from po_meetings.models import AuditEvent, Organisation, OrganisationKind, User
 
-from . import snapshot
 from .conftest import _empty_tables
+from .support import snapshot
 
 
 def _rows(connection, table) -> list[dict]:

@@ -1,6 +1,6 @@
 """Generated input to every form of the app: never a 500, nothing half-saved, nothing unsafe kept.
 
-Nothing is listed by hand. Each test posts once to one endpoint of the app (tests/endpoints.py
+Nothing is listed by hand. Each test posts once to one endpoint of the app (tests/support/endpoints.py
 knows a demo URL for each), as a person the permission table lets in, and records the forms the
 view binds to the posted data: their fields (names with any prefix), kinds and choices. Then:
 
@@ -56,7 +56,7 @@ from po_meetings.inputs import MAX_ID, has_unsafe_characters, is_id
 from po_meetings.models import AuditEvent
 
 from .conftest import DEMO_PASSWORD, ROLE_LOGINS, _test_config
-from .endpoints import url_args
+from .support.endpoints import url_args
 
 EXAMPLES = int(os.environ.get("PO_MEETINGS_FUZZ_EXAMPLES", "200"))
 HTTP_EXAMPLES = int(os.environ.get("PO_MEETINGS_FUZZ_HTTP_EXAMPLES", "8"))

@@ -10,7 +10,7 @@ from po_meetings import mail
 from po_meetings.extensions import db
 from po_meetings.models import OutgoingMail
 
-from .smtp_server import smtp_server  # noqa: F401
+from .support.smtp_server import smtp_server  # noqa: F401
 
 SUBJECT = "Kallelse: Ledningsgruppen i Mellanå, tisdag 4 mars 2025 kl. 13.00"
 BODY = "Hej Åsa Öberg,\n\nDu kallas till möte i Åsby kommunhus, sal Ängen.\n\nHälsningar\nOrdföranden\n"

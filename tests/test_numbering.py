@@ -16,8 +16,8 @@ from po_meetings.extensions import db
 from po_meetings.models import Group, NumberCounter, Paragraph, SystemErrorReport, User
 from po_meetings.system_errors import services as report_services
 
-from . import snapshot
 from .conftest import _test_config
+from .support import snapshot
 
 SE, PARAGRAPH = numbering.SYSTEM_ERROR, numbering.PARAGRAPH
 YEAR = 2040  # no demo data in it

@@ -7,7 +7,7 @@ from po_meetings import create_app, permissions
 from po_meetings.permissions import ADMIN, ALL_ROLES, ANONYMOUS, OTHER_GROUP, PERMISSIONS
 
 from .conftest import _test_config
-from .endpoints import endpoint_urls, url_args
+from .support.endpoints import endpoint_urls, url_args
 
 
 def _rules_app() -> Flask:

@@ -16,8 +16,8 @@ from po_meetings import create_app, permissions
 from po_meetings.extensions import db
 from po_meetings.models import Group
 
-from . import snapshot
 from .conftest import DEMO_PASSWORD, ROLE_LOGINS, CSRFClient, _test_config
+from .support import snapshot
 
 READ_ONLY = "Databasen går just nu bara att läsa"
 

@@ -13,7 +13,7 @@ from po_meetings.models import AuditEvent
 from po_meetings.permissions import PERMISSIONS
 
 from .conftest import DEMO_PASSWORD, ROLE_LOGINS, _test_config
-from .endpoints import url_args
+from .support.endpoints import url_args
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -9,7 +9,7 @@ from po_meetings.auth import clock
 from po_meetings.extensions import db
 from po_meetings.models import LoginFailure, User, utcnow
 
-from .conftest import DEMO_PASSWORD
+from ..conftest import DEMO_PASSWORD
 
 
 def _session_cookie(client):

@@ -10,7 +10,7 @@ SAMPLE_USER = "ledamot.rsmh@demo.se"
 SAMPLE_ORGANISATION = "RSMH Mellanå"
 
 
-#: URL argument → key of the demo's minutes ids (tests/minutes_ids.py) where the names differ.
+#: URL argument → key of the demo's minutes ids (tests/support/minutes_ids.py) where the names differ.
 MINUTES_ARGS = {"membership_id": "attendance_membership_id"}
 _PARAGRAPH = ("paragraph_id",)
 _DECISION = ("decision_id",)

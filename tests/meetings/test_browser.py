@@ -13,9 +13,9 @@ from playwright.sync_api import expect
 
 from po_meetings import permissions
 
-from .conftest import ROLE_LOGINS
-from .smtp_server import smtp_server  # noqa: F401
-from .test_browser import _mark_page, _still_same_page, browser, live_server, visitor  # noqa: F401
+from ..conftest import ROLE_LOGINS
+from ..support.smtp_server import smtp_server  # noqa: F401
+from ..test_browser import _mark_page, _still_same_page, browser, live_server, visitor  # noqa: F401
 
 pytestmark = pytest.mark.browser
 

@@ -16,7 +16,7 @@ from po_meetings import create_app
 from po_meetings.extensions import db
 from po_meetings.models import LoginFailure
 
-from .conftest import DEMO_PASSWORD, _test_config
+from ..conftest import DEMO_PASSWORD, _test_config
 
 MEMBER = "ledamot@demo.se"
 WRONG = "Fel e-postadress eller lösenord."

@@ -29,7 +29,7 @@ from po_meetings.models import (
 )
 from po_meetings.personnummer import DEFAULT_MESSAGE
 
-from .smtp_server import smtp_server  # noqa: F401
+from ..support.smtp_server import smtp_server  # noqa: F401
 
 HTMX = {"HX-Request": "true"}
 BOOSTED = {"HX-Request": "true", "HX-Boosted": "true"}

@@ -11,7 +11,7 @@ from po_meetings.meetings import services as meeting_services
 from po_meetings.minutes import services
 from po_meetings.models import Meeting, Membership, OutgoingMail
 
-from .smtp_server import smtp_server  # noqa: F401
+from ..support.smtp_server import smtp_server  # noqa: F401
 
 SECRET = "Hemlig text om nattbemanningen"
 CHAIR, SECRETARY, ADJUSTER = "ordforande@demo.se", "ledamot@demo.se", "vice@demo.se"

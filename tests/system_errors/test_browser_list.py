@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from po_meetings.system_errors import demo as se_demo
 
-from .test_browser import browser, live_server, visitor  # noqa: F401
+from ..test_browser import browser, live_server, visitor  # noqa: F401
 
 pytestmark = pytest.mark.browser
 

@@ -15,9 +15,9 @@ from playwright.sync_api import expect
 
 from po_meetings import permissions
 
-from .conftest import ROLE_LOGINS
-from .test_browser import _mark_page, _still_same_page, browser, live_server, visitor  # noqa: F401
-from .test_browser_meetings import _create_meeting, _press
+from ..conftest import ROLE_LOGINS
+from ..meetings.test_browser import _create_meeting, _press
+from ..test_browser import _mark_page, _still_same_page, browser, live_server, visitor  # noqa: F401
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,7 @@ from po_meetings.extensions import db
 from po_meetings.models import Group, Membership
 from po_meetings.personnummer import DEFAULT_MESSAGE
 
-from .conftest import AuthActions
+from ..conftest import AuthActions
 
 HTMX = {"HX-Request": "true"}
 BOOSTED = {"HX-Request": "true", "HX-Boosted": "true"}

@@ -26,7 +26,7 @@ from po_meetings.models import (
 )
 from po_meetings.personnummer import contains_personnummer
 
-from .minutes_ids import minutes_ids
+from ..support.minutes_ids import minutes_ids
 
 
 def _past(demo) -> list[Meeting]:

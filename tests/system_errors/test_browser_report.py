@@ -13,8 +13,8 @@ from po_meetings.extensions import db
 from po_meetings.models import Group, User
 from po_meetings.system_errors import services
 
-from .conftest import ROLE_LOGINS
-from .test_browser import _mark_page, _still_same_page, browser, live_server, visitor  # noqa: F401
+from ..conftest import ROLE_LOGINS
+from ..test_browser import _mark_page, _still_same_page, browser, live_server, visitor  # noqa: F401
 
 pytestmark = pytest.mark.browser
 

@@ -18,8 +18,8 @@ from po_meetings.extensions import db
 from po_meetings.meetings import services as meetings
 from po_meetings.models import Group, Meeting, MeetingStatus, Membership, User, utcnow
 
-from .conftest import ROLE_LOGINS
-from .test_browser import browser, live_server, visitor  # noqa: F401
+from ..conftest import ROLE_LOGINS
+from ..test_browser import browser, live_server, visitor  # noqa: F401
 
 FEED_URL = re.compile(r"https?://[^\"\s<]+/calendar/([A-Za-z0-9_-]+)\.ics")
 

@@ -10,7 +10,7 @@ from po_meetings.auth import clock
 from po_meetings.extensions import db
 from po_meetings.models import User, UserSession, utcnow
 
-from .conftest import DEMO_PASSWORD, AuthActions
+from ..conftest import DEMO_PASSWORD, AuthActions
 
 MEMBER = "ledamot@demo.se"
 NEW_PASSWORD = "ett nytt långt lösenord"

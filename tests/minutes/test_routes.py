@@ -14,7 +14,7 @@ from po_meetings.extensions import db
 from po_meetings.minutes import services
 from po_meetings.models import Correction, Guest, Meeting, Recusal
 
-from .conftest import AuthActions
+from ..conftest import AuthActions
 
 PERSONNUMMER = "19121212-1212"
 HTMX = {"HX-Request": "true"}

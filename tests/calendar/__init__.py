@@ -1,0 +1,1 @@
+"""Tests of po_meetings/calendar/."""

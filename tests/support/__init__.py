@@ -1,0 +1,1 @@
+"""Helpers the tests share: servers, the demo snapshot, the endpoint matrix."""
