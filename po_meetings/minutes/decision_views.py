@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from flask import g
 
-from ..models import DecisionResult, MinutesNote, NoteStatus, VoteChoice
+from ..models import MinutesNote, NoteStatus
 from ..system_errors import services as register
 from . import queries, services
 from .decision_forms import (
@@ -83,24 +83,12 @@ def prefix(kind: str, object_id: int) -> str:
 # -- who may reserve, who is present -----------------------------------------------------------------
 
 
-def voted_against(decision, membership_id: int) -> bool:
-    """Return whether the member voted against the outcome of a votering (and may reserve)."""
-    vote = next((v for v in decision.votes if v.membership_id == membership_id), None)
-    if vote is None or vote.choice == VoteChoice.ABSTAIN.value:
-        return False
-    if decision.result == DecisionResult.ADOPTED.value:
-        return vote.choice == VoteChoice.NO.value
-    if decision.result == DecisionResult.REJECTED.value:
-        return vote.choice == VoteChoice.YES.value
-    return False
-
-
 def may_reserve(decision, part) -> list:
     """Return the voters who voted against the outcome and have not reserved yet."""
     if not decision.is_vote:
         return []
     reserved = {r.membership_id for r in decision.reservations}
-    return [m for m in part.voters if m.id not in reserved and voted_against(decision, m.id)]
+    return [m for m in part.voters if m.id not in reserved and services.voted_against(decision, m.id)]
 
 
 def present_members(minutes, paragraph) -> list:

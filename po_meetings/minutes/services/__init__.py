@@ -59,7 +59,7 @@ from .paragraphs import (
     withdraw_recusal,
 )
 from .quorum import Participation, compute_result, participation, present_at, voting_seats
-from .quorum import _did_not_support as _did_not_support  # the state-machine test checks reservations
+from .quorum import voted_against as voted_against  # the reservation rule, also for the decision view
 from .rules import (
     CLOSED,
     LOCKED,

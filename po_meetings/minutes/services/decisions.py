@@ -22,10 +22,10 @@ from ...models import (
 from .quorum import (
     Participation,
     _check_reservations,
-    _did_not_support,
     compute_result,
     participation,
     present_at,
+    voted_against,
 )
 from .rules import (
     NON_VOTING_ROLES,
@@ -240,7 +240,7 @@ def reserve(
             "Beslutet fattades i enighet. Den som inte står bakom ett förslag begär votering "
             "och kan sedan reservera sig."
         )
-    if not _did_not_support(decision, membership.id):
+    if not voted_against(decision, membership.id):
         raise DomainError(f"Bara den som röstade mot beslutet kan reservera sig; {name} gjorde inte det.")
     if any(r.membership_id == membership.id for r in decision.reservations):
         raise DomainError(f"{name} har redan reserverat sig mot beslutet.")

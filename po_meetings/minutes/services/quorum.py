@@ -79,8 +79,8 @@ def participation(paragraph: Paragraph) -> Participation:
     return result
 
 
-def _did_not_support(decision: Decision, membership_id: int) -> bool:
-    """Return whether the member voted against the outcome of a votering."""
+def voted_against(decision: Decision, membership_id: int) -> bool:
+    """Return whether the member voted against the outcome of a votering (and so may reserve)."""
     vote = next((v for v in decision.votes if v.membership_id == membership_id), None)
     if vote is None or vote.choice == VoteChoice.ABSTAIN.value:
         return False
@@ -94,7 +94,7 @@ def _did_not_support(decision: Decision, membership_id: int) -> bool:
 def _check_reservations(decision: Decision) -> None:
     """Refuse a change after which someone who reserved themselves no longer voted against the outcome."""
     for reservation in decision.reservations:
-        if not _did_not_support(decision, reservation.membership_id):
+        if not voted_against(decision, reservation.membership_id):
             name = reservation.membership.user.name
             raise DomainError(
                 f"Ändringen vänder utfallet i {decision.paragraph.label}, men {name} har reserverat sig "
