@@ -32,10 +32,19 @@ PERSONNUMMER = "19121212-1212"
 
 
 @pytest.fixture
-def logs(caplog):
-    """Capture every record of every logger, SQLAlchemy's and the app's at DEBUG."""
+def logs(caplog, monkeypatch):
+    """Capture every record of every logger, SQLAlchemy's and the app's at DEBUG (enabled, as in
+    production, whatever an earlier test's logging configuration did to them)."""
     caplog.set_level(logging.DEBUG)
-    for name in ("sqlalchemy", "sqlalchemy.engine", "sqlalchemy.pool", "po_meetings", "werkzeug"):
+    for name in (
+        "sqlalchemy",
+        "sqlalchemy.engine",
+        "sqlalchemy.engine.Engine",
+        "sqlalchemy.pool",
+        "po_meetings",
+        "werkzeug",
+    ):
+        monkeypatch.setattr(logging.getLogger(name), "disabled", False)
         caplog.set_level(logging.DEBUG, logger=name)
     return caplog
 
