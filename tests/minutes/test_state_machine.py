@@ -435,7 +435,7 @@ class MinutesMachine(RuleBasedStateMachine):
                     assert decision.is_vote
                 for reservation in decision.reservations:
                     assert reservation.membership_id in voters, "a reservation by a non-voter"
-                    assert services._did_not_support(decision, reservation.membership_id), (
+                    assert services.voted_against(decision, reservation.membership_id), (
                         "a reservation by someone who did not vote against the outcome"
                     )
 
