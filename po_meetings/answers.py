@@ -185,7 +185,7 @@ def saved(
 ) -> Response:
     """Answer a saved change: the updated fragment for htmx, else flash ``notice`` and 303 to ``to``.
 
-    ``events`` tell other regions of the page to refresh themselves (``HX-Trigger``); ``reload``
+    ``events`` tell other regions of the page to refresh themselves (htmx.trigger); ``reload``
     makes htmx load the page ``to`` anew (for a change that reaches every part of it).
     """
     if wants_fragment() and reload:
