@@ -36,7 +36,7 @@ from typing import Any
 from flask import flash, g, make_response, redirect
 from flask.wrappers import Response
 
-from .domain import DomainError
+from .domain import DomainError, commit_or_refusal
 from .extensions import db
 from .htmx import redirect_to, refresh, respond, retarget, trigger, vary, wants_fragment
 
@@ -156,13 +156,8 @@ def attempt(
         return Attempt(False)
     if action is None:
         return Attempt(True)
-    try:
-        value = action(*args, **kwargs)
-    except DomainError as error:
-        db.session.rollback()
-        refusal = error
-    else:
-        db.session.commit()
+    value, refusal = commit_or_refusal(action, *args, **kwargs)
+    if refusal is None:
         return Attempt(True, value)
     message = str(refusal)
     if field is not None and not hasattr(field, "errors"):

@@ -38,28 +38,16 @@ def get_or_404(model, object_id):
     return obj
 
 
-def commit_or_refusal(action: Callable[..., Any], *args, **kwargs) -> tuple[Any, str | None]:
+def commit_or_refusal(action: Callable[..., Any], *args, **kwargs) -> tuple[Any, DomainError | None]:
     """Run one service call and commit its work; return (what it returned, None).
 
     When the service refuses (DomainError), roll back so nothing is half-saved and return
-    (None, the Swedish message).
+    (None, the refusal).
     """
     try:
         result = action(*args, **kwargs)
     except DomainError as error:
         db.session.rollback()
-        return None, str(error)
+        return None, error
     db.session.commit()
     return result, None
-
-
-def commit_or_error(field, action: Callable[..., Any], *args, **kwargs):
-    """Run one service call and commit its work; return what it returned.
-
-    When the service refuses, nothing is half-saved: the message goes beside the form field it
-    concerns and the result is None.
-    """
-    result, refusal = commit_or_refusal(action, *args, **kwargs)
-    if refusal is not None:
-        field.errors.append(refusal)
-    return result

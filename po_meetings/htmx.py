@@ -21,16 +21,6 @@ def wants_fragment() -> bool:
     return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
-def is_boosted() -> bool:
-    """Return whether htmx boosted this request (a link or form that wants a whole page)."""
-    return bool(htmx) and bool(htmx.boosted)
-
-
-def target() -> str | None:
-    """Return the id of the element htmx will swap (its ``HX-Target``), if any."""
-    return htmx.target if htmx else None
-
-
 def vary(response: Response) -> Response:
     """Mark an answer as depending on whether htmx asked for it."""
     response.vary.add("HX-Request")
