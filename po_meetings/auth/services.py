@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -242,7 +242,7 @@ def is_safe_next(target: str | None) -> bool:
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:
         return False
-    return not (contains_personnummer(target) or contains_personnummer(unquote(target)))
+    return not contains_personnummer(target, from_url=True)
 
 
 def change_password(user: User, current: str, new: str, keep: UserSession | None = None) -> None:
