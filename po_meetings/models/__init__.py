@@ -50,6 +50,13 @@ from .minutes import (
     Vote,
     VoteChoice,
 )
+from .notification import (
+    NOTIFY_FREQUENCY_LABELS,
+    Notification,
+    NotifyFrequency,
+    ReminderSent,
+    StartPageVisit,
+)
 from .security import LoginFailure, UserSession
 from .system_error import (
     TAXONOMY,
@@ -67,6 +74,11 @@ from .system_error import (
 from .user import ORGANISATION_KIND_LABELS, Organisation, OrganisationKind, User
 
 __all__ = [
+    "NOTIFY_FREQUENCY_LABELS",
+    "Notification",
+    "NotifyFrequency",
+    "ReminderSent",
+    "StartPageVisit",
     "ActionItem",
     "ActionStatus",
     "Approval",

@@ -162,6 +162,13 @@ class Paragraph(Audited, db.Model):
     released_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     #: omedelbart justerad
     approved_at_meeting: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: bordlagd: ärendet tas upp igen på ett senare möte
+    tabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    tabled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    #: den bordlagda paragraf som denna tar upp igen
+    resumes_id: Mapped[int | None] = mapped_column(
+        ForeignKey("paragraph.id", ondelete="SET NULL"), index=True
+    )
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
@@ -172,6 +179,8 @@ class Paragraph(Audited, db.Model):
     agenda_item: Mapped[AgendaItem | None] = relationship()
     released_by: Mapped[User | None] = relationship(foreign_keys=[released_by_id])
     updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
+    tabled_by: Mapped[User | None] = relationship(foreign_keys=[tabled_by_id])
+    resumes: Mapped[Paragraph | None] = relationship(remote_side=[id], foreign_keys=[resumes_id])
     decisions: Mapped[list[Decision]] = relationship(
         back_populates="paragraph", cascade="all, delete-orphan", order_by="Decision.position"
     )
@@ -187,6 +196,11 @@ class Paragraph(Audited, db.Model):
     def is_secret(self) -> bool:
         """Return whether the § is confidential now (marked and not released)."""
         return self.is_confidential and self.released_at is None
+
+    @property
+    def is_tabled(self) -> bool:
+        """Return whether the meeting tabled the § (bordlade ärendet)."""
+        return self.tabled_at is not None
 
     @property
     def label(self) -> str:

@@ -88,6 +88,8 @@ class User(Audited, UserMixin, db.Model):
     session_epoch: Mapped[int] = mapped_column(Integer, default=0)
     #: hash of the secret in the user's private calendar feed URL (revocable)
     calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, info={"secret": True})
+    #: hur ofta aviseringar skickas (NotifyFrequency)
+    notify_frequency: Mapped[str] = mapped_column(String(16), default="immediate", server_default="immediate")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     organisation: Mapped[Organisation | None] = relationship()
