@@ -47,6 +47,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "static": EVERYONE,
     # main
     "main.index": SIGNED_IN,
+    # the start page's one-click changes (the services check whose uppdrag and answer it is)
+    "main.update_action": MEMBERS,
+    "main.respond": GROUP,
     # auth and the user's own account
     "auth.login_form": EVERYONE,
     "auth.login": EVERYONE,
