@@ -105,6 +105,11 @@ def url_args(endpoint: str, demo) -> dict:
             args["meeting_id"] = demo.minutes["past_meeting_id"]
         for name in MINUTES_ENDPOINT_ARGS.get(endpoint, ()):
             args[name] = demo.minutes[MINUTES_ARGS.get(name, name)]
+    # The start page's buttons: an open uppdrag of the demo minutes, the coming meeting.
+    if endpoint == "main.update_action":
+        args.update(group_id=demo.group_id, action_id=demo.minutes["action_id"])
+    if endpoint == "main.respond":
+        args.update(group_id=demo.group_id, meeting_id=demo.meeting_id)
     if endpoint == "calendar.feed":
         args["token"] = demo.calendar_token  # the feed is open to every role, by its token
     return args
@@ -112,11 +117,6 @@ def url_args(endpoint: str, demo) -> dict:
 
 def endpoint_urls(app: Flask, demo) -> list[tuple[str, str, str]]:
     """Return (endpoint, method, url) for every route of the app."""
-    # The start page's buttons: an open uppdrag of the demo minutes, the coming meeting.
-    if endpoint == "main.update_action":
-        args.update(group_id=demo.group_id, action_id=demo.minutes["action_id"])
-    if endpoint == "main.respond":
-        args.update(group_id=demo.group_id, meeting_id=demo.meeting_id)
     result = []
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
