@@ -4,17 +4,22 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import func, inspect, select, text
 
 from po_meetings import create_app
+from po_meetings.demo import seed_demo
 from po_meetings.extensions import db
+from po_meetings.models import AgendaItem, Decision, Paragraph, SystemErrorReport
+from po_meetings.stemming import stems
 
 from .conftest import _test_config
 
 
 def include_name(name, type_, parent_names):
     """Leave out the hand-made full-text search objects, as migrations/env.py does."""
-    return not (name or "").startswith(("system_error_search", "ix_system_error_report_search"))
+    return not (name or "").startswith(
+        ("system_error_search", "ix_system_error_report_search", "search_index", "ix_search_")
+    )
 
 
 @pytest.fixture
@@ -62,3 +67,45 @@ def test_upgrade_again_after_downgrade(fresh_app):
     downgrade(revision="base")
     upgrade()
     assert set(db.metadata.tables) <= _tables()
+
+
+def _register_body(report_id: int) -> str:
+    """Return what the SQLite register index holds as a report's text."""
+    return db.session.scalar(
+        text("SELECT body FROM system_error_search WHERE rowid = :id"), {"id": report_id}
+    )
+
+
+def test_0008_indexes_the_rows_that_exist_and_0007_puts_the_plain_text_back(fresh_app):
+    """Upgrading to 0008 fills the search index of existing decisions, §§ and agenda items and
+    stems the register's index (SQLite), or makes the GIN indexes (PostgreSQL); downgrading undoes it."""
+    upgrade()
+    seed_demo()
+    db.session.commit()
+    report = db.session.scalar(select(SystemErrorReport).where(SystemErrorReport.description.is_not(None)))
+    report_id, body = report.id, report.search_text.partition("\n")[2]
+    paragraph = db.session.scalar(select(Paragraph).where(Paragraph.body.is_not(None)).limit(1))
+    paragraph_id, paragraph_body = paragraph.id, paragraph.body
+    sqlite = db.engine.dialect.name == "sqlite"
+    db.session.remove()
+    downgrade(revision="0007")
+    if sqlite:
+        assert "search_index" not in _tables()
+        assert _register_body(report_id) == body
+    else:
+        assert not any(
+            i["name"].startswith("ix_search_") for i in inspect(db.engine).get_indexes("paragraph")
+        )
+    db.session.remove()
+    upgrade()
+    if sqlite:
+        assert _register_body(report_id) == stems(body) != body
+        rows = sum(db.session.scalar(select(func.count(m.id))) for m in (Decision, Paragraph, AgendaItem))
+        assert db.session.scalar(text("SELECT count(*) FROM search_index")) == rows > 0
+        indexed = db.session.scalar(
+            text("SELECT body FROM search_index WHERE kind = 2 AND ref_id = :id"), {"id": paragraph_id}
+        )
+        assert indexed == stems(paragraph_body)
+    else:
+        for table in ("decision", "paragraph", "agenda_item"):
+            assert f"ix_search_{table}" in {i["name"] for i in inspect(db.engine).get_indexes(table)}

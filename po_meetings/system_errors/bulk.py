@@ -24,8 +24,8 @@ from ..models import (
     SystemErrorReport,
     utcnow,
 )
-from ..models.system_error import SEARCH_TABLE, Escalation, EventKind, Occurrence, report_organisation
-from . import services
+from ..models.system_error import Escalation, EventKind, Occurrence, report_organisation
+from . import search, services
 
 S = ReportStatus
 
@@ -307,8 +307,8 @@ def seed_bulk(group: Group, count: int, progress=None, seed: int = 5) -> dict:
                 db.session.execute(insert(table_), rows)
         if is_sqlite:
             db.session.execute(
-                text(f"INSERT INTO {SEARCH_TABLE} (rowid, title, body) VALUES (:id, :title, :body)"),
-                [{"id": i, "title": t, "body": b} for i, (t, b) in zip(ids, texts, strict=True)],
+                text(search.INSERT),
+                [search.index_entry(i, t, b) for i, (t, b) in zip(ids, texts, strict=True)],
             )
         totals["reports"] += len(ids)
         totals["occurrences"] += len(occurrences)

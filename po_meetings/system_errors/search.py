@@ -1,28 +1,31 @@
 """Full-text search of the register: FTS5 on SQLite, the 'swedish' configuration on PostgreSQL.
 
+Swedish inflections find their base form on both: PostgreSQL stems with its configuration; on
+SQLite the FTS5 table holds the Snowball stems of each report's text (``po_meetings.stemming``)
+and a search matches the stems of its words, so "väntetider" finds "väntetid". Snippets are cut
+from the original text in Python, for the reports a page shows only.
+
 User input never reaches either engine's query syntax: the query is cut into words, and each
-word becomes a quoted prefix term (FTS5) or a ``word:*`` lexeme (PostgreSQL), so characters
-such as ``"``, ``*``, ``(`` and words such as NEAR are plain text.
+word becomes a quoted prefix term of its stem (FTS5) or a ``word:*`` lexeme (PostgreSQL), so
+characters such as ``"``, ``*``, ``(`` and words such as NEAR are plain text.
 """
 
 from __future__ import annotations
-
-import re
 
 from markupsafe import Markup
 from sqlalchemy import bindparam, func, literal_column, select, table, text
 
 from ..domain import DomainError
 from ..extensions import db
-from ..markup import mark_hits
 from ..models import ReportEvent, SystemErrorReport
 from ..models.system_error import SEARCH_TABLE, EventKind
 from ..personnummer import DEFAULT_MESSAGE, contains_personnummer
+from ..stemming import WORD, fts5_query, snippet, stems, ts_query
 
 MAX_QUERY = 200
 MAX_TERMS = 12
-START, STOP = "\x02", "\x03"
-WORD = re.compile(r"\w+", re.UNICODE)
+#: SQLite: put a report's stems into the index (with :func:`index_entry`).
+INSERT = f"INSERT INTO {SEARCH_TABLE} (rowid, title, body) VALUES (:id, :title, :body)"
 
 
 def _dialect() -> str:
@@ -42,18 +45,9 @@ def terms_of(query: str | None) -> list[str]:
     return [word.lower() for word in WORD.findall(query)][:MAX_TERMS]
 
 
-def _fts5_query(terms: list[str], any_term: bool = False) -> str:
-    """Return an FTS5 query of quoted prefix terms (all of them, or any with ``any_term``)."""
-    return (" OR " if any_term else " ").join(f'"{term}"*' for term in terms)
-
-
-def _ts_query(terms: list[str], any_term: bool = False) -> str:
-    """Return a to_tsquery string of prefix lexemes (words only, so it is always valid)."""
-    return (" | " if any_term else " & ").join(f"{term}:*" for term in terms)
-
-
 def reindex(report: SystemErrorReport) -> None:
-    """Rebuild the report's search text (title, description, causes, consequences, comments)."""
+    """Rebuild the report's search text (title, description, causes, consequences, comments);
+    on SQLite the index gets its stems."""
     comments = db.session.scalars(
         select(ReportEvent.note).where(
             ReportEvent.report_id == report.id, ReportEvent.kind == EventKind.COMMENT.value
@@ -64,10 +58,12 @@ def reindex(report: SystemErrorReport) -> None:
     db.session.flush()
     if _dialect() == "sqlite":
         db.session.execute(text(f"DELETE FROM {SEARCH_TABLE} WHERE rowid = :id"), {"id": report.id})
-        db.session.execute(
-            text(f"INSERT INTO {SEARCH_TABLE} (rowid, title, body) VALUES (:id, :title, :body)"),
-            {"id": report.id, "title": report.title, "body": body},
-        )
+        db.session.execute(text(INSERT), index_entry(report.id, report.title, body))
+
+
+def index_entry(report_id: int, title: str, body: str) -> dict:
+    """Return the SQLite index's row of a report (for :data:`INSERT`): the stems of its text."""
+    return {"id": report_id, "title": stems(title), "body": stems(body)}
 
 
 def matching(query, terms: list[str], any_term: bool = False):
@@ -78,12 +74,10 @@ def matching(query, terms: list[str], any_term: bool = False):
         ids = (
             select(literal_column("rowid"))
             .select_from(table(SEARCH_TABLE))
-            .where(
-                text(f"{SEARCH_TABLE} MATCH :fts_query").bindparams(fts_query=_fts5_query(terms, any_term))
-            )
+            .where(text(f"{SEARCH_TABLE} MATCH :fts_query").bindparams(fts_query=fts5_query(terms, any_term)))
         )
         return query.where(SystemErrorReport.id.in_(ids))
-    tsquery = func.to_tsquery("swedish", bindparam("ts_query", _ts_query(terms, any_term)))
+    tsquery = func.to_tsquery("swedish", bindparam("ts_query", ts_query(terms, any_term)))
     return query.where(func.to_tsvector("swedish", SystemErrorReport.search_text).op("@@")(tsquery))
 
 
@@ -96,44 +90,38 @@ def ranked(query, terms: list[str], any_term: bool = False):
             select(literal_column("rank"))
             .select_from(table(SEARCH_TABLE))
             .where(
-                text(f"{SEARCH_TABLE} MATCH :rank_query").bindparams(rank_query=_fts5_query(terms, any_term))
+                text(f"{SEARCH_TABLE} MATCH :rank_query").bindparams(rank_query=fts5_query(terms, any_term))
             )
             .where(literal_column("rowid") == SystemErrorReport.id)
             .scalar_subquery()
         )
         return query.order_by(rank)
-    tsquery = func.to_tsquery("swedish", _ts_query(terms, any_term))
+    tsquery = func.to_tsquery("swedish", ts_query(terms, any_term))
     return query.order_by(
         func.ts_rank(func.to_tsvector("swedish", SystemErrorReport.search_text), tsquery).desc()
     )
 
 
 def snippets(report_ids: list[int], terms: list[str]) -> dict[int, Markup]:
-    """Return the matching snippet of each report, with the hits marked."""
+    """Return a snippet of each report's text around the search's hits, the hits marked.
+
+    From the description, causes, consequences and comments; from the title only if the hit is
+    there alone. Cut in Python from the original text of these reports (those a page shows).
+    """
     if not terms or not report_ids:
         return {}
-    if _dialect() == "sqlite":
-        rows = db.session.execute(
-            text(
-                f"SELECT rowid, snippet({SEARCH_TABLE}, -1, :start, :stop, '…', 16) FROM {SEARCH_TABLE} "
-                f"WHERE {SEARCH_TABLE} MATCH :q AND rowid IN :ids"
-            ).bindparams(bindparam("ids", expanding=True)),
-            {"start": START, "stop": STOP, "q": _fts5_query(terms), "ids": report_ids},
+    rows = db.session.execute(
+        select(SystemErrorReport.id, SystemErrorReport.search_text).where(
+            SystemErrorReport.id.in_(report_ids)
         )
-    else:
-        tsquery = func.to_tsquery("swedish", _ts_query(terms))
-        rows = db.session.execute(
-            select(
-                SystemErrorReport.id,
-                func.ts_headline(
-                    "swedish",
-                    SystemErrorReport.search_text,
-                    tsquery,
-                    f"StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=12, MaxFragments=2",
-                ),
-            ).where(SystemErrorReport.id.in_(report_ids))
-        )
-    return {report_id: mark_hits(raw, START, STOP) for report_id, raw in rows}
+    )
+    found = {}
+    for report_id, search_text in rows:
+        title, _, body = (search_text or "").partition("\n")
+        marked = snippet(body, terms) or snippet(title, terms)
+        if marked is not None:
+            found[report_id] = marked
+    return found
 
 
 def similar_terms(title: str | None, description: str | None) -> list[str]:
