@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import make_response
-
+from .. import csv_export
 from ..answers import View
 from ..htmx import render
 from ..inputs import int_arg
@@ -22,13 +21,7 @@ def index(group_id):
 @bp.get("/export.csv")
 def export(group_id):
     """Download the current list (same filters, every page) as CSV for Excel."""
-    response = make_response(views.export_csv())
-    response.mimetype = "text/csv"
-    response.charset = "utf-8"
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="systemfel-{date.today().isoformat()}.csv"'
-    )
-    return response
+    return csv_export.download(views.export_csv(), f"systemfel-{date.today().isoformat()}.csv")
 
 
 @bp.get("/mine")
