@@ -1,5 +1,5 @@
 """Command-line tools: ``flask seed-demo``, ``flask demo-logins``, ``flask create-admin``, ``flask send-mail``,
-``flask seed-bulk``, ``flask backup``, ``flask restore``."""
+``flask send-reminders``, ``flask seed-bulk``, ``flask backup``, ``flask restore``."""
 
 import time
 from pathlib import Path
@@ -16,6 +16,7 @@ from .backup import backup_database, restore_database
 from .domain import DomainError
 from .extensions import db
 from .models import Group, OutgoingMail
+from .notifications import reminders
 from .system_errors.demo import seed_bulk
 
 
@@ -87,6 +88,34 @@ def send_mail_command() -> None:
         click.get_current_context().exit(1)
 
 
+@click.command("send-reminders")
+@click.option(
+    "--today",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Dagen att skicka för, ÅÅÅÅ-MM-DD (standard: i dag i Sverige).",
+)
+@with_appcontext
+def send_reminders_command(day) -> None:
+    """Queue and send the day's digests, one per person (from cron; a second run that day sends none)."""
+    base = current_app.config.get("BASE_URL")
+    if not base:
+        click.echo(
+            "PO_MEETINGS_BASE_URL är inte satt: länkarna i mejlen går till http://localhost.", err=True
+        )
+    # The links are built as in a request to the app's own address (a write: BEGIN IMMEDIATE on SQLite).
+    with current_app.test_request_context(base_url=base or "http://localhost", method="POST"):
+        run = reminders.send_reminders(day.date() if day else None)
+    click.echo(f"Sammanfattningar för {run.day}: {run.sent} nya, {run.already} hade redan fått dagens.")
+    sent, failed = mail.deliver_pending()
+    while sent and not failed:  # deliver_pending sends a batch at a time
+        sent, failed = mail.deliver_pending()
+    if failed:
+        click.echo("E-postservern svarade inte. Breven skickas igen med flask send-mail.", err=True)
+        click.get_current_context().exit(1)
+
+
 @click.command("seed-bulk")
 @click.option(
     "--system-errors",
@@ -151,6 +180,7 @@ def init_app(app) -> None:
     app.cli.add_command(demo_logins_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(send_mail_command)
+    app.cli.add_command(send_reminders_command)
     app.cli.add_command(seed_bulk_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

@@ -61,6 +61,9 @@ DEFAULTS = {
     "MAIL_TIMEOUT": 10,
     # "smtp" sends; "console" only logs (make run uses it, so no mail server is needed locally).
     "MAIL_BACKEND": "smtp",
+    # The app's address for links in mail, e.g. "https://po.kommun.se": flask send-reminders runs
+    # outside a request and needs it; when set, notifications sent during a request use it too.
+    "BASE_URL": None,
     "PAGE_SIZE": 50,
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
     "TRUSTED_PROXIES": 0,

@@ -1,9 +1,11 @@
-"""Forms for login and the user's own password."""
+"""Forms for login, the user's own password and how often they are told of changes."""
 
-from wtforms import PasswordField
-from wtforms.validators import EqualTo, Length
+from wtforms import PasswordField, RadioField
+from wtforms.validators import AnyOf, EqualTo, Length
 
-from ..forms import BaseForm, email_field, required
+from ..forms import BaseForm, email_field, options, required
+from ..models import NOTIFY_FREQUENCY_LABELS
+from ..notifications.services import INVALID_FREQUENCY
 
 PASSWORD_MIN = 10
 
@@ -35,5 +37,19 @@ class ChangePasswordForm(BaseForm):
         validators=[
             required("Upprepa det nya lösenordet."),
             EqualTo("new_password", message="Lösenorden stämmer inte överens."),
+        ],
+    )
+
+
+class NotificationsForm(BaseForm):
+    """How often to be told of changes: at once, a daily or weekly digest, or not at all."""
+
+    frequency = RadioField(
+        "Aviseringar",
+        choices=options((choice.value, label) for choice, label in NOTIFY_FREQUENCY_LABELS.items()),
+        validate_choice=False,
+        validators=[
+            required(INVALID_FREQUENCY),
+            AnyOf([choice.value for choice in NOTIFY_FREQUENCY_LABELS], message=INVALID_FREQUENCY),
         ],
     )

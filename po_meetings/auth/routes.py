@@ -4,10 +4,13 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
 from werkzeug.exceptions import TooManyRequests
 
+from .. import answers
+from ..answers import View
 from ..calendar import services as calendar_services
 from ..extensions import db
+from ..notifications import services as notifications
 from . import bp, devices, services, sessions, throttling
-from .forms import ChangePasswordForm, LoginForm
+from .forms import ChangePasswordForm, LoginForm, NotificationsForm
 
 
 def _next_field(target: str | None) -> str:
@@ -72,9 +75,25 @@ def logout():
 NEW_FEED_URL = "new_calendar_feed_url"
 
 
+#: The key under which a refused notification choice is kept for the page (answers.keep).
+NOTIFICATIONS = "notifications"
+
+
+def _account_context(form: ChangePasswordForm | None = None) -> dict:
+    """Return the account page's context; a calendar link created just before is shown this once."""
+    notify_form = answers.kept(
+        NOTIFICATIONS, lambda: NotificationsForm(frequency=current_user.notify_frequency)
+    )
+    return dict(
+        form=form or ChangePasswordForm(),
+        notify_form=notify_form,
+        new_feed_url=session.pop(NEW_FEED_URL, None),
+    )
+
+
 def _render_account(form: ChangePasswordForm):
-    """Render the account page; a calendar link created just before is shown this once."""
-    return render_template("auth/account.html", form=form, new_feed_url=session.pop(NEW_FEED_URL, None))
+    """Render the account page with this password form."""
+    return render_template("auth/account.html", **_account_context(form))
 
 
 @bp.get("/account")
@@ -101,6 +120,23 @@ def change_password():
             flash("Ditt lösenord är bytt. Andra inloggningar med ditt konto har avslutats.", "success")
             return redirect(url_for("auth.account"), code=303)
     return _render_account(form), 422
+
+
+@bp.post("/account/notifications")
+def update_notifications():
+    """Choose how often to be told of changes: at once, a daily or weekly digest, or never."""
+    form = NotificationsForm()
+    done = answers.attempt(
+        notifications.set_notify_frequency,
+        current_user._get_current_object(),
+        form.frequency.data,
+        form=form,
+        field=form.frequency,
+        keep_as=NOTIFICATIONS,
+    )
+    if done:
+        return answers.saved("Dina val för aviseringar är sparade.", to=url_for("auth.account"))
+    return answers.refused(page=View("auth/account.html", _account_context))
 
 
 @bp.post("/account/calendar")

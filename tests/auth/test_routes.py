@@ -1,13 +1,14 @@
 """Login, throttling, sessions and the account page, over HTTP."""
 
+import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from po_meetings.auth import clock
 from po_meetings.extensions import db
-from po_meetings.models import LoginFailure, User, utcnow
+from po_meetings.models import AuditEvent, LoginFailure, User, utcnow
 
 from ..conftest import DEMO_PASSWORD
 
@@ -296,3 +297,58 @@ def test_an_ended_session_sends_back_to_the_page_but_not_to_a_personnummer(
     response = client.get(f"{path}?q={PERSONNUMMER}")
     assert response.status_code == 302
     assert response.headers["Location"] == f"/login?next={path}"
+
+
+# -- the notification choice --------------------------------------------------------------------------
+
+
+def _checked(page: str) -> str:
+    """Return the notification choice the page shows as chosen."""
+    return re.search(r'<input checked id="frequency-\d" name="frequency"[^>]* value="(\w+)"', page).group(1)
+
+
+def _frequency(app, email: str) -> str:
+    with app.app_context():
+        return db.session.scalar(select(User.notify_frequency).where(User.email == email))
+
+
+def test_the_account_page_offers_the_four_notification_choices(client, auth, demo):
+    auth.login("ledamot@demo.se")
+    page = client.get("/account").text
+    assert "Aviseringar" in page
+    for value in ("immediate", "daily", "weekly", "none"):
+        assert f'value="{value}"' in page
+    assert _checked(page) == "immediate"
+    assert "En sammanfattning per vecka (måndag)" in page
+
+
+def test_choosing_a_weekly_digest_is_saved_and_audited(app, client, auth, demo):
+    auth.login("ledamot@demo.se")
+    response = client.post("/account/notifications", data={"frequency": "weekly"})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/account"
+    page = client.get("/account").text
+    assert "Dina val för aviseringar är sparade." in page
+    assert _checked(page) == "weekly"
+    assert _frequency(app, "ledamot@demo.se") == "weekly"
+    with app.app_context():
+        entry = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.object_type == "user_account").order_by(AuditEvent.id.desc())
+        ).first()
+        assert "notify_frequency" in str(entry.changes)
+
+
+@pytest.mark.parametrize("bad", ["hourly", "", "IMMEDIATE", "weekly'; --"])
+def test_a_digest_setting_that_does_not_exist_is_refused_beside_the_field(app, client, auth, demo, bad):
+    auth.login("ledamot@demo.se")
+    response = client.post("/account/notifications", data={"frequency": bad})
+    assert response.status_code == 422
+    assert 'class="field__error" id="frequency-error">Välj ett av alternativen.' in response.text
+    assert _frequency(app, "ledamot@demo.se") == "immediate"
+
+
+def test_the_notification_choice_needs_login_and_csrf(app, client, auth, demo):
+    assert client.post("/account/notifications", data={"frequency": "none"}).status_code == 302
+    auth.login("ledamot@demo.se")
+    assert client.post("/account/notifications", data={"frequency": "none"}, csrf=False).status_code == 400
+    assert _frequency(app, "ledamot@demo.se") == "immediate"
