@@ -25,6 +25,10 @@ Example (a whole route)::
 
 Templates and view builders ask :func:`kept` for a form: they get the failed one when the
 request was refused, else a fresh one.
+
+A create route passes ``attempt(..., once=True)``: its form is then idempotent against double
+submission: :func:`attempt` claims the form's one-time token in the write's own transaction, and a
+repeat writes nothing and goes where the first answer went (:mod:`po_meetings.form_tokens`).
 """
 
 from __future__ import annotations
@@ -33,9 +37,11 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import flash, g, make_response, redirect
+from flask import abort, flash, g, make_response, redirect
 from flask.wrappers import Response
+from sqlalchemy.exc import IntegrityError
 
+from . import form_tokens
 from .domain import DomainError, commit_or_refusal
 from .extensions import db
 from .htmx import redirect_to, refresh, respond, retarget, trigger, vary, wants_fragment
@@ -140,6 +146,7 @@ def attempt(
     form=None,
     field=None,
     keep_as: Hashable | None = None,
+    once: bool = False,
     **kwargs,
 ) -> Attempt:
     """Validate ``form`` (if any), run one service call and commit its work.
@@ -149,14 +156,34 @@ def attempt(
     the form's own errors), and the form is kept under ``keep_as`` for the re-rendered page.
     ``field`` may also be a function of the message that picks the field (for a service whose
     refusals concern different fields).
+
+    ``once`` (every route that creates something) guards the write with the form's one-time token:
+    a repeat of a saved submission writes nothing and is answered at once (an HTTP exception that
+    carries the answer: to where the first answer went), whatever the route would do next.
     """
+    token = form_tokens.posted() if once else None
+    if token is not None:
+        first = form_tokens.earlier(token)
+        if first is not None:
+            db.session.rollback()
+            abort(form_tokens.repeat_answer(first))
     if form is not None and not form.validate():
         db.session.rollback()
         keep(keep_as, form)
         return Attempt(False)
     if action is None:
         return Attempt(True)
-    value, refusal = commit_or_refusal(action, *args, **kwargs)
+    if token is not None:
+        action = _claiming(token, action)
+    try:
+        value, refusal = commit_or_refusal(action, *args, **kwargs)
+    except IntegrityError:
+        # Sent twice at once: the other submission claimed the token first and has committed.
+        db.session.rollback()
+        first = form_tokens.earlier(token) if token is not None else None
+        if first is None:
+            raise
+        abort(form_tokens.repeat_answer(first))
     if refusal is None:
         return Attempt(True, value)
     message = str(refusal)
@@ -168,6 +195,16 @@ def attempt(
         form.form_errors.append(message)
     keep(keep_as, form)
     return Attempt(False, message=message, error=refusal)
+
+
+def _claiming(token: str, action: Callable[..., Any]) -> Callable[..., Any]:
+    """Return ``action`` preceded by claiming the token, so both commit or roll back together."""
+
+    def claimed(*args, **kwargs):
+        form_tokens.claim(token)
+        return action(*args, **kwargs)
+
+    return claimed
 
 
 def saved(
@@ -182,7 +219,9 @@ def saved(
 
     ``events`` tell other regions of the page to refresh themselves (htmx.trigger); ``reload``
     makes htmx load the page ``to`` anew (for a change that reaches every part of it).
+    A create form's repeat will go to ``to`` as well (:func:`form_tokens.remember`).
     """
+    form_tokens.remember(to)
     if wants_fragment() and reload:
         if notice:
             flash(notice, "success")

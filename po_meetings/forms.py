@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from flask_wtf import FlaskForm
-from wtforms import DateTimeField, EmailField, IntegerField, SelectMultipleField, StringField
+from wtforms import DateTimeField, EmailField, HiddenField, IntegerField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
@@ -115,6 +115,20 @@ class BaseForm(FlaskForm):
         return ok
 
 
+class ConfirmForm(BaseForm):
+    """The second step of an act that asks first (start a meeting early, close a meeting).
+
+    The first press of the button shows what the act would do; the page's own button sends
+    ``confirm=yes``. A real form step: it works without JavaScript (no ``confirm()`` dialog).
+    """
+
+    confirm = HiddenField()
+
+    def confirmed(self) -> bool:
+        """Return whether the act was confirmed."""
+        return self.confirm.data == "yes"
+
+
 def options(pairs) -> list[SelectChoice]:
     """Return select options from (value, label) pairs; None becomes the empty option."""
     return [SelectChoice("" if value is None else value, label) for value, label in pairs]
@@ -185,6 +199,7 @@ __all__ = [
     "FIRST_DATE",
     "LAST_DATE",
     "BaseForm",
+    "ConfirmForm",
     "DateInRange",
     "IntInRange",
     "SafeText",

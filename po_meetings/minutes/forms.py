@@ -25,6 +25,8 @@ class OfficersForm(BaseForm):
     secretary_id = SelectField("Sekreterare", coerce=optional_id, validators=[Optional()])
     adjuster_id = SelectField("Justerare", coerce=optional_id, validators=[Optional()])
     second_adjuster_id = SelectField("Andra justerare (valfri)", coerce=optional_id, validators=[Optional()])
+    #: what a partly refused save did save (shown above the form with the other fields' messages)
+    saved_notice: str | None = None
 
     def set_choices(self, chairs, seats) -> None:
         """Offer ordinary members as chair and members with a seat as secretary and justerare."""
@@ -48,6 +50,31 @@ class AttendanceForm(BaseForm):
         labels = [(p.id, p.label) for p in paragraphs]
         self.arrived_at_id.choices = options([(None, "Från början")] + labels)
         self.left_after_id.choices = options([(None, "Till slutet")] + labels)
+
+
+class AttendanceListForm(BaseForm):
+    """Everyone's attendance in one form and one save: one :class:`AttendanceForm` per person.
+
+    The rows keep their own prefixes (``attendance-<membership id>``), so each field's id and label
+    stay unique on the page; the list validates them all.
+    """
+
+    def __init__(self, rows: dict | None = None, **kwargs) -> None:
+        super().__init__(prefix="attendance-list", **kwargs)
+        #: membership id → that person's AttendanceForm, in the page's order
+        self.rows = rows or {}
+
+    def validate(self, extra_validators=None) -> bool:
+        """Validate the form and every person's row."""
+        ok = super().validate(extra_validators)
+        for row in self.rows.values():
+            ok = row.validate() and ok
+        return ok
+
+    @property
+    def has_errors(self) -> bool:
+        """Return whether the list or any row has a message to show."""
+        return bool(self.form_errors) or any(row.errors for row in self.rows.values())
 
 
 class ParagraphForm(BaseForm):
@@ -84,9 +111,16 @@ class RecusalForm(BaseForm):
     """A member who is jävig in one §."""
 
     membership_id = SelectField("Jävig", coerce=optional_id, validators=[required("Välj vem som är jävig.")])
+    ground = StringField(
+        "Jävsgrund",
+        validators=[
+            required("Skriv jävsgrunden, till exempel släktskap eller eget intresse."),
+            *free_text(500),
+        ],
+    )
 
     def set_choices(self, memberships) -> None:
-        """Offer the members who take part in decisions (ombuds never do)."""
+        """Offer the voters present at the § (only they can be jäviga)."""
         self.membership_id.choices = options([(None, "Välj person")] + _names(memberships))
 
 
@@ -109,6 +143,14 @@ class JusteraForm(BaseForm):
     def approves(self) -> bool:
         """Return whether the approver approves (the button pressed says so)."""
         return self.verdict.data == "approve"
+
+
+class WithdrawJusteringForm(BaseForm):
+    """Take back one's own justering, with a reason."""
+
+    reason = TextAreaField(
+        "Varför tar du tillbaka din justering?", validators=[required("Skriv skälet."), *free_text(10_000)]
+    )
 
 
 class CorrectionForm(BaseForm):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from ...domain import DomainError, clean_text, refuse_personnummer
 from ...extensions import db
 from ...meetings import services as meeting_services
@@ -15,11 +17,63 @@ from ...models import (
     Membership,
     Minutes,
     NoteStatus,
+    Paragraph,
+    Presence,
     utcnow,
 )
 from .. import notices
 from .finding import minutes_of
+from .quorum import participation
 from .rules import LOCKED, _paragraph_of, _require_leader, _require_open, can_approve, leads
+
+
+@dataclass
+class ClosingSummary:
+    """What the chair sees before closing: what stops the close, and what deserves a second look."""
+
+    #: reasons the meeting cannot close yet (each one a sentence)
+    blocking: list[str] = field(default_factory=list)
+    #: §§ with neither text nor a decision
+    empty: list[Paragraph] = field(default_factory=list)
+    #: §§ with text but without a decision
+    undecided: list[Paragraph] = field(default_factory=list)
+    #: §§ that were not quorate (with a decision: the decision may not stand)
+    not_quorate: list[Paragraph] = field(default_factory=list)
+    #: voteringar without votes
+    pending_votes: list[Paragraph] = field(default_factory=list)
+    #: the names of those whose presence is still ej angivet
+    unknown_presence: list[str] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> bool:
+        """Return whether anything deserves a second look."""
+        return bool(self.empty or self.undecided or self.not_quorate or self.unknown_presence)
+
+
+def closing_summary(minutes: Minutes) -> ClosingSummary:
+    """Return what closing the meeting would freeze that may be wrong, and what stops it."""
+    summary = ClosingSummary()
+    if minutes.secretary_id is None:
+        summary.blocking.append("Välj mötets sekreterare.")
+    if not minutes.adjusters:
+        summary.blocking.append("Välj minst en justerare.")
+    for paragraph in minutes.paragraphs:
+        if paragraph.is_tabled:
+            continue
+        has_text = bool((paragraph.body or "").strip())
+        if not paragraph.decisions:
+            (summary.undecided if has_text else summary.empty).append(paragraph)
+        elif not participation(paragraph).is_quorate:
+            summary.not_quorate.append(paragraph)
+        if any(d.result == DecisionResult.PENDING.value for d in paragraph.decisions):
+            summary.pending_votes.append(paragraph)
+            summary.blocking.append(f"Voteringen i {paragraph.label} saknar röster.")
+        if any(n.status == NoteStatus.REQUESTED.value for n in paragraph.notes):
+            summary.blocking.append(f"Ta ställning till protokollsanteckningen i {paragraph.label}.")
+    summary.unknown_presence = sorted(
+        row.membership.user.name for row in minutes.attendances if row.presence == Presence.UNKNOWN.value
+    )
+    return summary
 
 
 def close(meeting: Meeting, by: Membership, notify: bool = True) -> Minutes:
@@ -88,8 +142,12 @@ def justera(
     if not approve and not comment:
         raise DomainError("Skriv vad som behöver ändras.")
     mine = current_approvals(minutes).get(by.id)
-    if approve and mine is not None and mine.verdict == ApprovalVerdict.APPROVED.value:
-        raise DomainError("Du har redan justerat den här versionen av protokollet.")
+    if mine is not None and mine.verdict == ApprovalVerdict.APPROVED.value:
+        if approve:
+            raise DomainError("Du har redan justerat den här versionen av protokollet.")
+        raise DomainError(
+            "Du har redan justerat protokollet. Ta tillbaka din justering, med ett skäl, om något behöver ändras."
+        )
     approval = Approval(
         minutes=minutes,
         group_id=minutes.group_id,
@@ -113,6 +171,34 @@ def justera(
         notices.queue_approved(minutes)
     elif notify and not approve:
         notices.queue_returned(minutes, approval)
+    return approval
+
+
+def withdraw_justering(minutes: Minutes, by: Membership, reason: str | None) -> Approval:
+    """Take back one's own justering of the current version, with a reason (until the minutes are
+    justerade): an explicit act, never a side effect of sending the minutes back."""
+    if minutes.is_approved:
+        raise DomainError("Protokollet är redan justerat och låst; gör en rättelse i stället.")
+    if not can_approve(minutes, by):
+        raise DomainError("Bara mötets ordförande och justerare kan justera protokollet.")
+    mine = current_approvals(minutes).get(by.id)
+    if mine is None or mine.verdict != ApprovalVerdict.APPROVED.value:
+        raise DomainError("Du har ingen justering av den här versionen att ta tillbaka.")
+    reason = clean_text(reason, 10_000, "Skälet")
+    if not reason:
+        raise DomainError("Skriv varför du tar tillbaka din justering.")
+    refuse_personnummer(reason)
+    approval = Approval(
+        minutes=minutes,
+        group_id=minutes.group_id,
+        membership=by,
+        verdict=ApprovalVerdict.WITHDRAWN.value,
+        comment=reason,
+        revision=minutes.revision,
+        created_at=utcnow(),
+    )
+    db.session.add(approval)
+    db.session.flush()
     return approval
 
 

@@ -35,17 +35,32 @@ def present_at(row: Attendance, paragraph: Paragraph) -> bool:
 
 @dataclass
 class Participation:
-    """Who takes part in a §: voters, the quorum, and who is jävig."""
+    """Who takes part in a §: voters, the quorum, who is jävig, and whose presence is not known.
+
+    ``present_seats`` counts the voting seats present and not jäviga (a jävig member does not count
+    towards the quorum of that §); ``unknown_seats`` the ordinary members whose presence is *ej
+    angivet* (neither present nor absent).
+    """
 
     voters: list[Membership] = field(default_factory=list)
     present_seats: int = 0
     seats: int = 0
     recused: list[Membership] = field(default_factory=list)
+    unknown_seats: int = 0
 
     @property
     def is_quorate(self) -> bool:
-        """Return whether more than half of the voting seats were present."""
+        """Return whether more than half of the voting seats were present (jäv not counted)."""
         return self.seats > 0 and self.present_seats * 2 > self.seats
+
+    @property
+    def is_undecided(self) -> bool:
+        """Return whether the § is not quorate only because some presences are not yet given."""
+        return (
+            not self.is_quorate
+            and self.seats > 0
+            and (self.present_seats + self.unknown_seats) * 2 > self.seats
+        )
 
     @property
     def voter_ids(self) -> set[int]:
@@ -61,20 +76,28 @@ def voting_seats(minutes: Minutes) -> int:
 def participation(paragraph: Paragraph) -> Participation:
     """Return who may vote in a §: present ordinary members and serving substitutes, minus jäv.
 
-    Co-opted members and ombuds never vote. The quorum counts the seats present (jäv included).
+    Co-opted members and ombuds never vote. The quorum counts the seats present, without the
+    jäviga; an ordinary member whose presence is ej angivet is counted apart (``unknown_seats``).
     """
     minutes = paragraph.minutes
     recused_ids = {r.membership_id for r in paragraph.recusals}
     result = Participation(seats=voting_seats(minutes))
+    served = {r.serving_for_id for r in minutes.attendances if r.presence == Presence.PRESENT.value}
     for row in sorted(minutes.attendances, key=lambda r: r.membership.user.name):
         role = row.membership.role_enum
+        if (
+            row.presence == Presence.UNKNOWN.value
+            and role in ORDINARY_ROLES
+            and row.membership_id not in served
+        ):
+            result.unknown_seats += 1
         if not present_at(row, paragraph):
             continue
         if role in ORDINARY_ROLES or (role == Role.SUBSTITUTE and row.serving_for_id is not None):
-            result.present_seats += 1
             if row.membership_id in recused_ids:
                 result.recused.append(row.membership)
             else:
+                result.present_seats += 1
                 result.voters.append(row.membership)
     return result
 
