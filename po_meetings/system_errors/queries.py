@@ -26,10 +26,12 @@ from ..models import (
     User,
 )
 from ..models.system_error import report_organisation
-from . import search, services
+from . import search, services, similarity
 
-#: How many look-alike reports the form suggests while a report is typed.
-SIMILAR_LIMIT = 5
+#: How many look-alike reports the form suggests at most while a report is typed (three are
+#: shown, the rest behind "Visa fler"), and how many of the search's best matches are weighed.
+SIMILAR_LIMIT = 8
+SIMILAR_CANDIDATES = 25
 #: How many of the group's meetings the "taken up at" select offers, newest first.
 MEETING_CHOICES = 12
 
@@ -91,13 +93,15 @@ def apply_filters(query, filters: dict, skip: str | None = None):
         query = query.where(R.level == filters["level"])
     if filters["category"]:
         query = query.where(R.category == filters["category"])
-    if filters["organisation"]:
+    if filters["fixer"]:
+        query = query.where(R.fixer_organisation_id == filters["fixer"])
+    if filters["affected"]:
         affected = (
             select(report_organisation.c.report_id)
-            .where(report_organisation.c.organisation_id == filters["organisation"])
+            .where(report_organisation.c.organisation_id == filters["affected"])
             .scalar_subquery()
         )
-        query = query.where((R.fixer_organisation_id == filters["organisation"]) | R.id.in_(affected))
+        query = query.where(R.id.in_(affected))
     if filters["owner"]:
         query = query.where(R.owner_id == filters["owner"])
     if filters["reporter"]:
@@ -191,10 +195,12 @@ def last_events(report_ids: list[int]) -> dict[int, ReportEvent]:
 
 
 def similar(viewer: Viewer, terms: list[str]) -> list[SystemErrorReport]:
-    """Return the submitted reports the viewer may see that share most of the terms."""
+    """Return the submitted reports the viewer may see that share enough of the terms to be a
+    likely match (similarity.strongest), most shared first (one query)."""
     query = viewer.visible(select(R)).where(R.status != ReportStatus.DRAFT.value)
     query = search.ranked(search.matching(query, terms, any_term=True), terms, any_term=True)
-    return db.session.scalars(query.limit(SIMILAR_LIMIT)).all()
+    candidates = db.session.scalars(query.limit(SIMILAR_CANDIDATES)).all()
+    return similarity.strongest(candidates, terms, lambda r: r.search_text, SIMILAR_LIMIT)
 
 
 # -- one report -----------------------------------------------------------------------------------
@@ -249,3 +255,26 @@ def in_group(model, group_id: int, object_id):
         return None
     obj = db.session.get(model, object_id)
     return obj if obj is not None and obj.group_id == group_id else None
+
+
+def waiting_to_be_taken_up(
+    meeting: Meeting, membership: Membership | None, limit: int
+) -> tuple[list[R], int]:
+    """Return the oldest ``limit`` reports the group has not yet taken up (status inskickad), as
+    the member may see them, and how many such reports there are in all.
+
+    Whatever meeting listed a report before, it waits on the agenda until it is taken up, merged
+    into another report as an occurrence, or closed. Only ``limit`` rows are loaded; the rest are
+    counted (the agenda links them to the register), so the page does not grow with the register.
+    """
+    if membership is None:
+        return [], 0
+    waiting = select(R).where(R.status == ReportStatus.SUBMITTED.value)
+    query = services.visibility_filter(waiting, meeting.group, membership.user, membership)
+    if limit <= 0:
+        return [], db.session.scalar(select(func.count()).select_from(query.subquery()))
+    # One query: the window count is taken over every waiting report before the LIMIT applies.
+    rows = db.session.execute(
+        query.add_columns(func.count().over()).order_by(R.submitted_at, R.id).limit(limit)
+    ).all()
+    return [row[0] for row in rows], rows[0][1] if rows else 0

@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from ... import numbering
 from ...extensions import db
-from ...meetings import hooks
+from ...meetings import hooks, standing
 from ...models import (
     AgendaItem,
     Answer,
@@ -35,7 +35,8 @@ def _default_chair(members: list[Membership]) -> Membership | None:
 
 @hooks.on_start
 def open_minutes(meeting: Meeting) -> Minutes:
-    """Open the minutes of a meeting that starts: one § per agenda item, attendance from the answers.
+    """Open the minutes of a meeting that starts: one § per agenda item, attendance from the answers
+    (who has not answered is *ej angivet*).
 
     A top-level item and its sub-items make one §; a confidential sub-item of an open item gets its
     own confidential § after it, so that nothing confidential hides inside an open §.
@@ -65,18 +66,18 @@ def open_minutes(meeting: Meeting) -> Minutes:
         open_children = [c for c in children if top.is_confidential or not c.is_confidential]
         secret_children = [c for c in children if c not in open_children]
         position += 1
-        minutes.paragraphs.append(_paragraph_from(top, open_children, position, year, meeting))
+        minutes.paragraphs.append(_paragraph_from(top, open_children, position, year, meeting, chair))
         for child in secret_children:
             position += 1
-            minutes.paragraphs.append(_paragraph_from(child, [], position, year, meeting))
+            minutes.paragraphs.append(_paragraph_from(child, [], position, year, meeting, chair))
     for membership in members:
         answer = answers.get(membership.id)
         if answer == Answer.ATTENDING.value:
             presence = Presence.PRESENT
         elif answer == Answer.APOLOGIES.value:
             presence = Presence.APOLOGIES
-        else:
-            presence = Presence.ABSENT
+        else:  # no answer: ej angivet until the secretary says, never counted as absent
+            presence = Presence.UNKNOWN
         minutes.attendances.append(
             Attendance(group_id=meeting.group_id, membership=membership, presence=presence.value)
         )
@@ -85,11 +86,15 @@ def open_minutes(meeting: Meeting) -> Minutes:
     return minutes
 
 
-def _paragraph_from(item: AgendaItem, children, position: int, year: int, meeting: Meeting) -> Paragraph:
-    """Return a new § for an agenda item; its sub-items become headings in the text."""
-    body = "\n\n".join(
-        f"**{letter}) {child.title}**" for letter, child in zip("abcdefghijklmnop", children, strict=False)
-    )
+def _paragraph_from(
+    item: AgendaItem, children, position: int, year: int, meeting: Meeting, chair: Membership | None
+) -> Paragraph:
+    """Return a new § for an agenda item; its sub-items become headings in the text, and a standing
+    item writes what was on the table (the reports waiting, the open uppdrag) under its heading."""
+    parts = [standing.recorded(meeting, item.standing_kind, chair)]
+    for letter, child in zip("abcdefghijklmnop", children, strict=False):
+        parts += [f"**{letter}) {child.title}**", standing.recorded(meeting, child.standing_kind, chair)]
+    body = "\n\n".join(part for part in parts if part)
     return Paragraph(
         group_id=meeting.group_id,
         agenda_item=item,
