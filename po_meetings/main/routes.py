@@ -8,9 +8,10 @@ from flask_login import current_user
 from .. import answers
 from ..answers import View
 from ..follow_up import services as follow_up_services
+from ..follow_up import views as follow_up_views
 from ..meetings import lookups as meeting_lookups
 from ..minutes import services as minutes_services
-from ..models import ActionStatus, Answer
+from ..models import Answer
 from . import bp, services, views
 from .forms import ActionStepForm, CallAnswerForm
 
@@ -44,7 +45,7 @@ def update_action(group_id, action_id):
         field=form.status,
     )
     if done:
-        notice = f"Uppdraget är nu {ActionStatus(action.status).label.lower()}."
+        notice = follow_up_views.STATUS_NOTICES[action.status]
         row = View(views.ACTION, lambda: views.action_context(group_id, action_id, notice=notice))
         return answers.saved(
             notice, to=url_for("main.index", _anchor=f"start-action-{action_id}"), fragment=row

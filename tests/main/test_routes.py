@@ -232,7 +232,7 @@ def test_the_owner_marks_an_uppdrag_done_without_javascript(app, client, world, 
     assert response.headers["Location"].endswith(f"/#start-action-{world.actions['overdue']}")
     assert action_status(app, world.actions["overdue"]) == ActionStatus.DONE.value
     html = client.get("/").text
-    assert "Uppdraget är nu klar." in html
+    assert "Uppdraget är klart." in html
     assert OVERDUE not in html and "Först av allt" not in html  # done: no longer owed, nothing late
 
 
@@ -241,7 +241,7 @@ def test_the_owner_marks_an_uppdrag_started_with_htmx_and_gets_the_row(app, clie
     response = client.post(action_url(world, "soon"), data={"status": "in_progress"}, headers=HTMX)
     assert response.status_code == 200
     assert response.text.lstrip().startswith(f'<li id="start-action-{world.actions["soon"]}"')
-    assert "Uppdraget är nu pågår." in response.text
+    assert "Uppdraget är påbörjat." in response.text
     assert "Påbörjad" not in response.text  # already started: only "Markera som klar" is left
     assert "Markera som klar" in response.text
     assert action_status(app, world.actions["soon"]) == ActionStatus.IN_PROGRESS.value
