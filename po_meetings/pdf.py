@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-from flask import current_app, has_app_context
+from flask import Response, current_app, has_app_context, make_response
 from weasyprint import HTML
 from weasyprint.document import Document
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -108,3 +109,27 @@ def render_pdf(html: str, *, title: str, base_url: str | None = None) -> bytes:
 def sha256_hex(data: bytes) -> str:
     """Return the SHA-256 of ``data`` as 64 lowercase hex digits."""
     return hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class Rendered:
+    """A rendered PDF with its file name and checksum."""
+
+    data: bytes
+    file_name: str
+    sha256: str
+
+
+def render(html: str, *, title: str, file_name: str) -> Rendered:
+    """Render ``html`` as a PDF named ``file_name``, with its SHA-256."""
+    data = render_pdf(html, title=title)
+    return Rendered(data, file_name, sha256_hex(data))
+
+
+def download(rendered: Rendered) -> Response:
+    """Return a rendered PDF as a download with its SHA-256 in the headers."""
+    response = make_response(rendered.data)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{rendered.file_name}"'
+    response.headers["X-Checksum-SHA256"] = rendered.sha256
+    return response

@@ -401,27 +401,17 @@ def extract_html(minutes: Minutes, paragraph: Paragraph) -> str:
     return render_html(build(minutes, Audience.FULL, only=paragraph))
 
 
-@dataclass
-class Rendered:
-    """A rendered PDF with its file name and checksum."""
-
-    data: bytes
-    file_name: str
-    sha256: str
-
-
-def _render_pdf(doc: Protokoll, name: str) -> Rendered:
+def _render_pdf(doc: Protokoll, name: str) -> pdf.Rendered:
     """Render a protokoll or utdrag as a PDF."""
-    data = pdf.render_pdf(render_html(doc), title=doc.title)
-    return Rendered(data, name, pdf.sha256_hex(data))
+    return pdf.render(render_html(doc), title=doc.title, file_name=name)
 
 
-def protokoll_pdf(minutes: Minutes, audience: Audience) -> Rendered:
+def protokoll_pdf(minutes: Minutes, audience: Audience) -> pdf.Rendered:
     """Render the protokoll for the audience as a PDF."""
     return _render_pdf(build(minutes, audience), file_name(minutes, audience))
 
 
-def extract_pdf(minutes: Minutes, paragraph: Paragraph) -> Rendered:
+def extract_pdf(minutes: Minutes, paragraph: Paragraph) -> pdf.Rendered:
     """Render the utdrag of one § as a PDF (the caller has checked the member may see it)."""
     doc = build(minutes, Audience.FULL, only=paragraph)
     return _render_pdf(doc, file_name(minutes, Audience.FULL, paragraph))

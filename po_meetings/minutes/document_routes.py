@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import abort, g, make_response, request
+from flask import abort, g, request
 
+from .. import pdf as pdf_files
 from ..answers import View
 from . import bp, document, services
 from .lookups import minutes_or_404 as _minutes_or_404
@@ -12,15 +13,6 @@ from .lookups import minutes_or_404 as _minutes_or_404
 def _audience() -> document.Audience:
     """Return the version the caller gets: ``?version=public`` for members, always public for others."""
     return document.audience_for(g.membership, request.args.get("version"))
-
-
-def _pdf_response(rendered: document.Rendered):
-    """Return a PDF download with its SHA-256 in the headers."""
-    response = make_response(rendered.data)
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="{rendered.file_name}"'
-    response.headers["X-Checksum-SHA256"] = rendered.sha256
-    return response
 
 
 @bp.get("/print")
@@ -48,7 +40,7 @@ def print_view(group_id, meeting_id):
 def pdf(group_id, meeting_id):
     """Download the protokoll as a PDF (the version the caller may read)."""
     minutes = _minutes_or_404(meeting_id)
-    return _pdf_response(document.protokoll_pdf(minutes, _audience()))
+    return pdf_files.download(document.protokoll_pdf(minutes, _audience()))
 
 
 @bp.get("/paragraphs/<int:paragraph_id>/utdrag.pdf")
@@ -58,4 +50,4 @@ def extract_pdf(group_id, meeting_id, paragraph_id):
     paragraph = document.extract_paragraph(minutes, paragraph_id, g.membership)
     if paragraph is None:
         abort(404)
-    return _pdf_response(document.extract_pdf(minutes, paragraph))
+    return pdf_files.download(document.extract_pdf(minutes, paragraph))
