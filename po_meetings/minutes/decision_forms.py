@@ -171,7 +171,7 @@ class ActionForm(BaseForm):
 
     title = StringField("Uppdrag", validators=[required("Skriv vad som ska göras."), *free_text(300)])
     owner_id = SelectField("Ansvarig", coerce=optional_id, validate_choice=False)
-    due_on = _date_field("Klart senast (valfritt)")
+    due_on = _date_field("Klart senast (frivilligt)")
 
     def validate_owner_id(self, field) -> None:
         """Refuse a value that is not a person (the service asks for a missing owner)."""

@@ -27,6 +27,8 @@ class Presence(LabelledEnum):
     PRESENT = "present", "Närvarande"
     APOLOGIES = "apologies", "Förhinder"
     ABSENT = "absent", "Frånvarande"
+    #: nobody has said yet (no answer to the kallelse): not counted as absent
+    UNKNOWN = "unknown", "Ej angivet"
 
 
 class DecisionMethod(LabelledEnum):
@@ -47,8 +49,8 @@ class VoteChoice(LabelledEnum):
 class DecisionResult(LabelledEnum):
     """What a decision came to."""
 
-    ADOPTED = "adopted", "Bifallet"
-    REJECTED = "rejected", "Avslaget"
+    ADOPTED = "adopted", "Förslaget bifölls"
+    REJECTED = "rejected", "Förslaget avslogs"
     PENDING = "pending", "Votering pågår"
 
 
@@ -74,6 +76,8 @@ class ApprovalVerdict(LabelledEnum):
 
     APPROVED = "approved", "Justerat"
     RETURNED = "returned", "Återsänt med synpunkter"
+    #: a justering taken back by the one who gave it (with a reason)
+    WITHDRAWN = "withdrawn", "Justeringen återtagen"
 
 
 class Minutes(Audited, db.Model):
@@ -277,6 +281,8 @@ class Recusal(Audited, db.Model):
     paragraph_id: Mapped[int] = mapped_column(ForeignKey("paragraph.id"), index=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("po_group.id"), index=True)
     membership_id: Mapped[int] = mapped_column(ForeignKey("membership.id"), index=True)
+    #: jävsgrund
+    ground: Mapped[str | None] = mapped_column(String(500), info={"free_text": True})
 
     paragraph: Mapped[Paragraph] = relationship(back_populates="recusals")
     membership: Mapped[Membership] = relationship()

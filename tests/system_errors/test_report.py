@@ -261,7 +261,7 @@ def test_done_means_submit_occurrence_take_up_owner_escalate_reply(app, client, 
     assert response.status_code == 303
     text = text_of(client.get(response.headers["Location"]))
     assert "Förekomsten är tillagd" in text and "Samma sak i Åsby." in text
-    assert re.search(r"Ombud 2 ", text) and re.search(r"Klienter 6 ", text)
+    assert re.search(r"Ombud 2 ", text) and re.search(r"Berörda klienter, alla förekomster 6 ", text)
     auth.logout()
 
     # The chair takes it up at the coming meeting and gives it an owner.
