@@ -64,6 +64,10 @@ TAXONOMY: dict[Level, tuple[Category, ...]] = {
 }
 
 
+#: What a draft shows for a level or category not chosen yet.
+NOT_CHOSEN = "Ej vald"
+
+
 class ReportStatus(LabelledEnum):
     """Where a report is in its life."""
 
@@ -143,9 +147,9 @@ class SystemErrorReport(Audited, db.Model):
     proposal: Mapped[str | None] = mapped_column(Text, info={"free_text": True})
     #: systemperspektiv
     system_view: Mapped[str | None] = mapped_column(Text, info={"free_text": True})
-    #: nivå
+    #: nivå ("" i ett utkast där den inte är vald än: den krävs först när rapporten skickas in)
     level: Mapped[str] = mapped_column(String(32), index=True)
-    #: kategori
+    #: kategori ("" i ett utkast där den inte är vald än)
     category: Mapped[str] = mapped_column(String(32), index=True)
     #: antal berörda klienter
     client_count: Mapped[int | None] = mapped_column(Integer)
@@ -205,13 +209,13 @@ class SystemErrorReport(Audited, db.Model):
 
     @property
     def level_label(self) -> str:
-        """Return the Swedish name of the level."""
-        return Level(self.level).label
+        """Return the Swedish name of the level ("Ej vald" in a draft that has none yet)."""
+        return Level(self.level).label if self.level else NOT_CHOSEN
 
     @property
     def category_label(self) -> str:
-        """Return the Swedish name of the category."""
-        return Category(self.category).label
+        """Return the Swedish name of the category ("Ej vald" in a draft that has none yet)."""
+        return Category(self.category).label if self.category else NOT_CHOSEN
 
     def __str__(self) -> str:
         return f"{self.number or 'Utkast'} {self.title}"

@@ -1,9 +1,10 @@
-"""Demo data for the systemfel register: about 30 reports of the Mellanå group.
+"""Demo data for the systemfel register: about 35 reports of the Mellanå group.
 
 Every report goes through the services, so the history, the followers and the search index
 are what a real user would have left; only the dates are moved back afterwards, so that the
 reports spread over this year and the last (a report's number year is its submission year).
-The reports are in :mod:`.demo_reports`, the drafts and the names they share in
+The reports are in :mod:`.demo_reports` (those still waiting to be taken up, more than a
+meeting's cap, also in :mod:`.demo_waiting`), the drafts and the names they share in
 :mod:`.demo_data`; ``flask seed-bulk``'s large data set for benchmarks is made in :mod:`.bulk`.
 """
 
@@ -28,9 +29,17 @@ from . import services
 from .bulk import seed_bulk
 from .demo_data import CONFIDENTIAL_TITLE, DRAFT_TITLE, DRAFTS, ESCALATED_TITLE, OMBUD
 from .demo_reports import REPORTS
+from .demo_waiting import WAITING, WAITING_TITLE
 
 #: What other code takes from here: the seeding, and the titles the tests look reports up by.
-__all__ = ["CONFIDENTIAL_TITLE", "DRAFT_TITLE", "ESCALATED_TITLE", "seed_bulk", "seed_system_errors"]
+__all__ = [
+    "CONFIDENTIAL_TITLE",
+    "DRAFT_TITLE",
+    "ESCALATED_TITLE",
+    "WAITING_TITLE",
+    "seed_bulk",
+    "seed_system_errors",
+]
 
 S = ReportStatus
 
@@ -53,7 +62,7 @@ def seed_system_errors(group: Group, users: dict[str, User]) -> None:
     chair = users["ordforande@demo.se"]
     stamps: list[dict] = []  # the history's real dates, written with one statement at the end
 
-    for spec in sorted(REPORTS, key=lambda s: -s["days"]):
+    for spec in sorted(REPORTS + WAITING, key=lambda s: -s["days"]):
         reporter = users[spec["reporter"]]
         submitted_on = today - timedelta(days=spec["days"])
         report = services.save_report(

@@ -27,6 +27,12 @@ from . import services
 
 #: The questions of the reporting routine that must be answered before a report is submitted.
 REQUIRED_TO_SUBMIT = ("description", "causes", "consequences", "system_view")
+#: The choices a report needs before it is submitted (a draft may leave them open), and what
+#: an unchosen one says beside its field.
+CHOICES_TO_SUBMIT = {
+    "level": "Välj en nivå innan du skickar in rapporten.",
+    "category": "Välj en kategori innan du skickar in rapporten.",
+}
 _DATE_MESSAGE = "Skriv datumet som ÅÅÅÅ-MM-DD."
 
 
@@ -65,12 +71,10 @@ class ReportForm(BaseForm):
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
     )
-    level = SelectField(
-        "Nivå",
-        choices=options([(None, "– Välj nivå –"), *Level.choices()]),
-        validators=[required("Välj en nivå.")],
-    )
-    category = SelectField("Kategori", validators=[required("Välj en kategori.")])
+    # Level and category are asked for on submission only (check_complete): a draft needs a title.
+    # A post without them (a draft saved by a script or an older page) is "not chosen", not invalid.
+    level = SelectField("Nivå", choices=options([(None, "– Välj nivå –"), *Level.choices()]), default="")
+    category = SelectField("Kategori", default="")
     client_count = IntegerField(
         "Antal berörda klienter (frivilligt)",
         validators=[
@@ -106,12 +110,14 @@ class ReportForm(BaseForm):
                 raise ValidationError(str(error)) from None
 
     def check_complete(self) -> bool:
-        """Before submitting: every question of the routine but the proposal is answered."""
+        """Before submitting: every question of the routine but the proposal is answered, and a
+        level and a category are chosen."""
         ok = True
-        for name in REQUIRED_TO_SUBMIT:
+        missing = {name: "Fyll i fältet innan du skickar in rapporten." for name in REQUIRED_TO_SUBMIT}
+        for name, message in (missing | CHOICES_TO_SUBMIT).items():
             field = self[name]
             if not (field.data or "").strip() and not field.errors:
-                field.errors = [*field.errors, "Fyll i fältet innan du skickar in rapporten."]
+                field.errors = [*field.errors, message]
                 ok = False
         return ok
 
@@ -158,7 +164,9 @@ class ReportFilterForm(BaseForm):
     )
     level = SelectField("Nivå", choices=options([(None, "Alla"), *Level.choices()]), validate_choice=False)
     category = SelectField("Kategori", validate_choice=False)
-    organisation = SelectField("Organisation", coerce=optional_id, validate_choice=False)
+    # Two questions, so two filters: who can fix the error, and whom it affects.
+    fixer = SelectField("Kan åtgärdas av", coerce=optional_id, validate_choice=False)
+    affected = SelectField("Berörda organisationer", coerce=optional_id, validate_choice=False)
     owner = SelectField("Ansvarig", coerce=optional_id, validate_choice=False)
     reporter = SelectField("Rapportör", coerce=optional_id, validate_choice=False)
     year = SelectField("År", coerce=optional_id, validate_choice=False)
@@ -168,7 +176,8 @@ class ReportFilterForm(BaseForm):
         """Fill the lists of organisations, owners (memberships), reporters (users) and years."""
         everyone = [(None, "Alla")]
         self.category.choices = [SelectChoice("", "Alla"), *category_choices()[1:]]
-        self.organisation.choices = options(everyone + [(o.id, o.name) for o in organisations])
+        self.fixer.choices = options(everyone + [(o.id, o.name) for o in organisations])
+        self.affected.choices = options(everyone + [(o.id, o.name) for o in organisations])
         self.owner.choices = options(everyone + [(m.id, m.user.name) for m in owners])
         self.reporter.choices = options(everyone + [(u.id, u.name) for u in reporters])
         self.year.choices = options(everyone + [(y, str(y)) for y in years])
@@ -242,7 +251,7 @@ class OccurrenceForm(_ReportPageForm):
 
     occurred_on = _date_field("När hände det?", default=date.today)
     municipality_id = SelectField("Kommun", coerce=optional_id)
-    client_count = _count_field("Antal berörda klienter (valfritt)")
+    client_count = _count_field("Antal berörda klienter (frivilligt)")
     note = TextAreaField("Kort anteckning (valfri)", validators=free_text(2000))
 
     def set_choices(self, municipalities) -> None:
@@ -262,7 +271,7 @@ def _escalation_fields(cls):
     cls.body_other = StringField("Annan instans", validators=free_text(200))
     cls.sent_on = _date_field("Skickad", default=date.today)
     cls.channel = StringField("Hur (brev, e-post, möte …)", validators=free_text(200))
-    cls.reply_expected_by = _date_field("Svar väntas senast (valfritt)")
+    cls.reply_expected_by = _date_field("Svar väntas senast (frivilligt)")
     return cls
 
 
@@ -331,7 +340,7 @@ class ReplyForm(_ReportPageForm):
 
     received_on = _date_field("Svaret kom", default=date.today)
     reply = TextAreaField("Svaret i korthet", validators=free_text(10_000))
-    outcome = TextAreaField("Utfall (valfritt)", validators=free_text(10_000))
+    outcome = TextAreaField("Utfall (frivilligt)", validators=free_text(10_000))
 
 
 class ReclassifyForm(_ReportPageForm):

@@ -84,6 +84,7 @@ def comment(group_id, number):
         form=form,
         field=form.text,
         keep_as="comment",
+        once=True,
     ):
         return _saved(report, "Kommentaren är sparad.", "report-history")
     return _refused(report)
@@ -173,6 +174,7 @@ def escalate(group_id, number):
         form=form,
         field=form.body,
         keep_as="escalate",
+        once=True,
     ):
         return _saved(report, "Eskaleringen är registrerad.", "report-escalations")
     return _refused(report)
@@ -198,6 +200,7 @@ def record_reply(group_id, number, escalation_id):
         form=form,
         field=form.reply,
         keep_as=f"reply-{escalation_id}",
+        once=True,
     ):
         return _saved(report, "Svaret är registrerat.", "report-escalations")
     return _refused(report)

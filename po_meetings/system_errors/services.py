@@ -14,7 +14,6 @@ from .. import numbering
 from ..domain import DomainError, clean_text, refuse_personnummer
 from ..extensions import db
 from ..inputs import parse_id
-from ..meetings import services as meetings
 from ..models import (
     LEADING_ROLES,
     TAXONOMY,
@@ -38,7 +37,7 @@ from ..models import (
     User,
     utcnow,
 )
-from . import search
+from . import notices, search
 
 S = ReportStatus
 
@@ -202,7 +201,7 @@ def save_report(
     }
     who_can_fix = clean_text(values.get("who_can_fix"), 300, "Vem som kan åtgärda")
     refuse_personnummer(title, who_can_fix, *texts.values())
-    level, category = check_classification(values.get("level"), values.get("category"))
+    level, category = _classification(values.get("level"), values.get("category"), submit)
     client_count = values.get("client_count")
     if client_count is not None and not 0 <= int(client_count) <= 100_000:
         raise DomainError("Antalet klienter ska vara ett heltal från 0 och uppåt.")
@@ -236,14 +235,27 @@ def save_report(
     report.who_can_fix = who_can_fix
     report.fixer_organisation = fixer
     report.affected_organisations = affected
-    report.level = level.value
-    report.category = category.value
+    report.level = level
+    report.category = category
     report.client_count = None if client_count is None else int(client_count)
     if submit and report.status == S.DRAFT.value:
         _submit(report, reporter, now)
     db.session.flush()
     search.reindex(report)
     return report
+
+
+def _classification(level: str | None, category: str | None, submit: bool) -> tuple[str, str]:
+    """Return the level and category to store: both checked against the taxonomy when the report
+    is submitted or both are chosen; a draft may leave either unchosen ("") until then."""
+    if submit or (level and category):
+        level_value, category_value = check_classification(level, category)
+        return level_value.value, category_value.value
+    if level and not categories_of(level):
+        raise DomainError("Välj en nivå: handläggarnivå, lokal nivå eller central nivå.")
+    if category and category not in {c.value for c in Category}:
+        raise DomainError("Välj en kategori.")
+    return level or "", category or ""
 
 
 def _submit(report: SystemErrorReport, actor: User, now: datetime | None = None) -> None:
@@ -294,7 +306,7 @@ def change_status(
         report.meeting = meeting
         report.agenda_item = agenda_item
     if to == S.IN_PROGRESS and current in {S.TAKEN_UP, S.SUBMITTED}:
-        set_owner(report, actor, owner, next_review_on)
+        set_owner(report, actor, owner, next_review_on, notify=False)  # told with the status below
     if to == S.RESOLVED:
         if not reason:
             raise DomainError("Beskriv vad som gjordes.")
@@ -317,6 +329,7 @@ def change_status(
         note=reason,
         details=details,
     )
+    notices.report_changed(report, actor, f"ny status {to.label.lower()}")
     db.session.flush()
     return report
 
@@ -326,6 +339,7 @@ def set_owner(
     actor: User,
     owner: Membership | None,
     next_review_on: date | None,
+    notify: bool = True,
 ) -> SystemErrorReport:
     """Give the report an owner (a member of the group) and a next review date."""
     if owner is None or owner.group_id != report.group_id or not owner.is_active:
@@ -343,6 +357,8 @@ def set_owner(
         EventKind.OWNER,
         details={"ansvarig": [old, owner.user.name], "nästa uppföljning": next_review_on.isoformat()},
     )
+    if notify:
+        notices.report_changed(report, actor, f"ny ansvarig, nästa uppföljning {next_review_on.isoformat()}")
     db.session.flush()
     return report
 
@@ -359,6 +375,8 @@ def reclassify(report: SystemErrorReport, actor: User, level: str, category: str
     report.level = new_level.value
     report.category = new_category.value
     _event(report, actor, EventKind.CLASSIFIED, details=details)
+    if details["nivå"][0] != details["nivå"][1]:
+        notices.report_changed(report, actor, f"ny nivå: {new_level.label.lower()}")
     db.session.flush()
     return report
 
@@ -441,6 +459,7 @@ def record_reply(
         note=outcome,
         details={"från": escalation.body_label, "mottaget": received_on.isoformat()},
     )
+    notices.report_changed(escalation.report, actor, f"svar på eskaleringen kom {received_on.isoformat()}")
     db.session.flush()
     return escalation
 
@@ -532,22 +551,6 @@ def unfollow(report: SystemErrorReport, user: User) -> None:
         raise DomainError("Du följer inte rapporten.")
     db.session.delete(follower)
     db.session.flush()
-
-
-# -- feeding the agenda ----------------------------------------------------------------------------
-
-
-def new_since_last_meeting(meeting: Meeting, membership: Membership | None) -> list[SystemErrorReport]:
-    """Return the reports submitted since the group's previous meeting and still waiting to be
-    taken up, oldest first, as the member may see them."""
-    if membership is None:
-        return []
-    query = select(SystemErrorReport).where(SystemErrorReport.status == S.SUBMITTED.value)
-    previous = meetings.previous_meeting(meeting)
-    if previous is not None:
-        query = query.where(SystemErrorReport.submitted_at > previous.starts_at)
-    query = visibility_filter(query, meeting.group, membership.user, membership)
-    return db.session.scalars(query.order_by(SystemErrorReport.submitted_at, SystemErrorReport.id)).all()
 
 
 # -- summaries -------------------------------------------------------------------------------------

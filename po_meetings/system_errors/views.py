@@ -6,13 +6,10 @@ report page knows which one was refused (``failed_key``) to open its panel and f
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import abort, current_app, g, request, url_for
 from flask_login import current_user
 
-from .. import answers, permissions
+from .. import answers, csv_export, permissions
 from ..domain import DomainError
 from ..models import Level, ReportStatus, SystemErrorReport
 from ..personnummer import contains_personnummer
@@ -46,11 +43,13 @@ PAGE = "system_errors/show.html"
 REPORT = "system_errors/_report.html"
 FOLLOW = "system_errors/_follow.html"
 NEW_OCCURRENCE = "system_errors/new_occurrence.html"
+OCCURRENCE_FORM = "system_errors/_occurrence_form.html"
+REPORT_FORM = "system_errors/_form.html"
 
+#: How many look-alike reports show before "Visa fler".
+SIMILAR_SHOWN = 3
 #: The filters of the list, as query parameters (a filtered list can be bookmarked).
-FILTERS = ("q", "status", "level", "category", "organisation", "owner", "reporter", "year", "sort")
-#: Characters that make a spreadsheet treat a cell as a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FILTERS = ("q", "status", "level", "category", "fixer", "affected", "owner", "reporter", "year", "sort")
 #: The columns of the CSV export.
 EXPORT_COLUMNS = (
     "Nummer",
@@ -132,24 +131,14 @@ def list_context(page_number: int) -> dict:
     }
 
 
-def safe_cell(value) -> str:
-    """Return a CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
 def export_csv() -> str:
     """Return the current list (same filters, every page) as CSV for Swedish Excel."""
     filters, terms, refused = chosen_filters(filter_form())
     reports = [] if refused else queries.all_listed(viewer(), filters, terms)
-    buffer = io.StringIO()
-    # Semicolons: Swedish Excel reads them as the column separator (comma is the decimal mark).
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(EXPORT_COLUMNS)
-    for r in reports:
-        writer.writerow(
-            safe_cell(cell)
-            for cell in (
+    return csv_export.to_csv(
+        EXPORT_COLUMNS,
+        (
+            (
                 r.number or "Utkast",
                 r.title,
                 r.status_label,
@@ -161,9 +150,9 @@ def export_csv() -> str:
                 len(r.occurrences) + 1,
                 ", ".join(e.body_label for e in r.escalations),
             )
-        )
-    # The BOM makes Excel read the file as UTF-8, so å, ä and ö come out right.
-    return "\ufeff" + buffer.getvalue()
+            for r in reports
+        ),
+    )
 
 
 def mine_context() -> dict:
@@ -202,14 +191,41 @@ def report_form(report: SystemErrorReport | None = None, submitting: bool = Fals
     return form
 
 
+def _form_context(form: ReportForm, **extra) -> dict:
+    """Return the guided form's context: the form and the reports that look like what it holds
+    (a refused form or a draft shows its look-alikes at once, not only after typing)."""
+    reports, refused = look_alikes(form.title.data, form.description.data)
+    return {
+        "group": g.group,
+        "form": form,
+        "similar": {
+            "reports": reports,
+            "refused": refused,
+            "title": form.title.data,
+            "description": form.description.data,
+        },
+        "shown": SIMILAR_SHOWN,
+        **extra,
+    }
+
+
 def new_context() -> dict:
     """Return the context of the form for a new report (the refused one if kept)."""
-    return {"group": g.group, "form": answers.kept("report", report_form)}
+    return _form_context(
+        answers.kept("report", report_form),
+        action=url_for("system_errors.create", group_id=g.group.id),
+        cancel_url=url_for("system_errors.index", group_id=g.group.id),
+    )
 
 
 def edit_context(report: SystemErrorReport) -> dict:
     """Return the context of the form for the author's draft (the refused one if kept)."""
-    return {"group": g.group, "report": report, "form": answers.kept("report", lambda: report_form(report))}
+    return _form_context(
+        answers.kept("report", lambda: report_form(report)),
+        report=report,
+        action=url_for("system_errors.update", group_id=g.group.id, number=services.url_number(report)),
+        cancel_url=url_for("system_errors.mine", group_id=g.group.id),
+    )
 
 
 def categories_context() -> dict:
@@ -224,24 +240,30 @@ def categories_context() -> dict:
     return {"group": g.group, "form": form, "level_label": Level(level).label if level else None}
 
 
+def look_alikes(title: str | None, description: str | None) -> tuple[list[SystemErrorReport], bool]:
+    """Return (the visible reports that look like the text, whether the text was refused): text
+    with a personnummer is neither searched nor kept nor logged."""
+    if contains_personnummer(title or "") or contains_personnummer(description or ""):
+        return [], True
+    terms = search.similar_terms(title, description)
+    return (queries.similar(viewer(), terms) if terms else []), False
+
+
 def similar_context() -> dict:
     """Return the visible reports that look like the one being typed (title and description)."""
     title = request.args.get("title", "")[:10_000]
     description = request.args.get("description", "")[:10_000]
-    reports, refused = [], False
-    if contains_personnummer(title) or contains_personnummer(description):
-        refused = True  # no search, and nothing of the text kept or logged
-    else:
-        terms = search.similar_terms(title, description)
-        if terms:
-            reports = queries.similar(viewer(), terms)
+    reports, refused = look_alikes(title, description)
     return {
         "group": g.group,
         "reports": reports,
+        "shown": SIMILAR_SHOWN,
         "refused": refused,
         "title": "" if refused else title,
         "description": "" if refused else description,
         "url_number": services.url_number,
+        # Inside the guided form, "Lägg till en förekomst" saves what was typed first.
+        "in_form": request.args.get("within") == "form",
     }
 
 
@@ -385,19 +407,37 @@ def reloaded_context(report_id: int, **extra) -> dict:
     return report_context(queries.load_report(report_id), **extra)
 
 
-def occurrence_form() -> OccurrenceForm:
+def anything_typed(form: ReportForm) -> bool:
+    """Return whether the guided form holds any answer (what going on to an occurrence keeps)."""
+    return any(value not in (None, "", []) for value in form.values().values())
+
+
+def own_draft() -> SystemErrorReport | None:
+    """Return the author's own draft named in the query string (``?draft=U-12``), if any: the
+    guided form sends its author on to an occurrence with it."""
+    number = request.args.get("draft", "")
+    if not number.upper().startswith("U-"):
+        return None
+    draft = services.get_report(g.group, number, current_user, g.membership)
+    return draft if draft is not None and draft.reporter_id == current_user.id else None
+
+
+def occurrence_form(note: str | None = None) -> OccurrenceForm:
     """Return the occurrence form, offering the group's municipalities (the refused one if kept)."""
-    form = answers.kept("occurrence", lambda: OccurrenceForm(formdata=None))
+    form = answers.kept("occurrence", lambda: OccurrenceForm(formdata=None, note=note))
     form.set_choices(g.group.municipalities)
     return form
 
 
-def occurrence_context(report: SystemErrorReport) -> dict:
-    """Return the context of the page that adds an occurrence to a report."""
+def occurrence_context(report: SystemErrorReport, draft: SystemErrorReport | None = None) -> dict:
+    """Return the context of the page that adds an occurrence to a report; coming from the
+    author's ``draft``, its description is the note's first text and the page links back to it."""
     return {
         "group": g.group,
         "report": report,
         "number": services.url_number(report),
-        "form": occurrence_form(),
+        "form": occurrence_form(draft.description if draft else None),
+        "draft": draft,
+        "draft_number": services.url_number(draft) if draft else None,
         "links": {"system_errors.index": "system_errors.index" in current_app.view_functions},
     }

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from po_meetings.system_errors import demo as se_demo
 
-from ..test_browser import browser, live_server, visitor  # noqa: F401
+from ..test_browser import _mark_page, _still_same_page, browser, live_server, visitor  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -46,7 +46,7 @@ def test_an_ombud_submits_a_report_and_sees_a_similar_one_while_typing(demo, vis
     similar = page.locator("#similar-reports")
     expect(similar).to_contain_text(se_demo.ESCALATED_TITLE)
     expect(
-        similar.get_by_role("link", name=re.compile(f"Lägg till en förekomst i {demo.report_number}"))
+        similar.get_by_role("button", name=re.compile(f"Lägg till en förekomst i {demo.report_number}"))
     ).to_be_visible()
     # The swap leaves the keyboard where the ombud is typing.
     assert page.evaluate("document.activeElement.id") == "title"
@@ -100,14 +100,17 @@ def test_errors_show_beside_the_fields_and_the_form_keeps_what_was_typed(demo, v
     page = v.page
     page.goto(f"/groups/{demo.group_id}/system-errors/new")
     _type_into(page.get_by_label("Rubrik"), "Halvfärdig rapport")
-    with page.expect_navigation():
-        _press(page.get_by_role("button", name="Skicka in"))
+    _mark_page(page)
+    # htmx sends the form and swaps it back with its messages, in place (no new page).
+    _press(page.get_by_role("button", name="Skicka in"))
     summary = page.locator(".error-summary")
     expect(summary).to_be_focused()
     expect(summary).to_contain_text("Fyll i fältet innan du skickar in rapporten.")
     expect(page.get_by_label("Rubrik")).to_have_value("Halvfärdig rapport")
     expect(page.locator("#causes-error")).to_have_text("Fyll i fältet innan du skickar in rapporten.")
     expect(page.get_by_label("Analys av orsaker")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#level-error")).to_have_text("Välj en nivå innan du skickar in rapporten.")
+    assert _still_same_page(page)
     problems = v.axe_problems("se-form-errors")
     # Chromium logs the 422 document itself as "Failed to load resource"; that is expected.
     problems += [p for p in v.console_problems("se-form-errors") if "status of 422" not in p]

@@ -18,6 +18,7 @@ from po_meetings.extensions import db
 from po_meetings.models import Group, SystemErrorReport, User
 from po_meetings.system_errors import demo as se_demo
 from po_meetings.system_errors import services
+from po_meetings.system_errors.demo_data import MK
 
 HTMX = {"HX-Request": "true"}
 BOOSTED = {"HX-Request": "true", "HX-Boosted": "true"}
@@ -106,7 +107,18 @@ def test_the_filter_form_swaps_the_list_and_pushes_the_url(client, auth, demo):
     html = client.get(base(demo)).get_data(as_text=True)
     form = re.search(r'<form method="get"[^>]*role="search"[^>]*>', html).group(0)
     assert 'hx-target="#report-list"' in form and 'hx-push-url="true"' in form
-    for name in ("q", "status", "level", "category", "organisation", "owner", "reporter", "year", "sort"):
+    for name in (
+        "q",
+        "status",
+        "level",
+        "category",
+        "fixer",
+        "affected",
+        "owner",
+        "reporter",
+        "year",
+        "sort",
+    ):
         assert f'name="{name}"' in html, name
 
 
@@ -126,10 +138,8 @@ FILTERS = {
     "status": (lambda demo, rs: "escalated", lambda r, v: r.status == v),
     "level": (lambda demo, rs: "central", lambda r, v: r.level == v),
     "category": (lambda demo, rs: "boundaries", lambda r, v: r.category == v),
-    "organisation": (
-        lambda demo, rs: demo.organisations["Arbetsförmedlingen"],
-        lambda r, v: r.fixer_id == v or v in r.affected,
-    ),
+    "fixer": (lambda demo, rs: demo.organisations[MK], lambda r, v: r.fixer_id == v),
+    "affected": (lambda demo, rs: demo.organisations[MK], lambda r, v: v in r.affected),
     "owner": (lambda demo, rs: demo.membership("vice@demo.se"), lambda r, v: r.owner_id == v),
     "reporter": (lambda demo, rs: demo.users["ombud@demo.se"], lambda r, v: r.reporter_id == v),
     "year": (lambda demo, rs: date.today().year, lambda r, v: r.year == v),
@@ -151,6 +161,25 @@ def test_each_filter_narrows_the_list(app, client, auth, demo, name):
     assert re.search(
         rf'<option selected value="{value}"|<option value="{value}" selected', response.get_data(as_text=True)
     )
+
+
+def test_the_organisation_filters_say_which_organisation_they_mean(app, client, auth, demo):
+    """ "Kan åtgärdas av" is the organisation that can fix the error, "Berörda organisationer" those
+    it affects: the same organisation gives two different lists (one filter did both before)."""
+    reports = submitted(app, demo)
+    mk = demo.organisations[MK]
+    fixes = {r.number for r in reports if r.fixer_id == mk}
+    affected = {r.number for r in reports if mk in r.affected}
+    assert fixes and affected - fixes, "the demo data should tell the two apart"
+    auth.login_as(permissions.CHAIR)
+    html = client.get(base(demo)).get_data(as_text=True)
+    assert re.search(r'<label[^>]*for="fixer"[^>]*>Kan åtgärdas av</label>', html)
+    assert re.search(r'<label[^>]*for="affected"[^>]*>Berörda organisationer</label>', html)
+    assert ">Organisation</label>" not in html
+    assert numbers(client.get(base(demo), query_string={"fixer": mk})) == fixes
+    assert numbers(client.get(base(demo), query_string={"affected": mk})) == affected
+    both = numbers(client.get(base(demo), query_string={"fixer": mk, "affected": mk}))
+    assert both == fixes & affected
 
 
 def test_filters_combine_and_odd_values_are_ignored(app, client, auth, demo):
@@ -380,7 +409,7 @@ def test_cells_that_look_like_formulas_are_made_safe(app, client, auth, demo, ti
 
 def test_a_leading_tab_or_carriage_return_is_made_safe_too():
     # Titles are trimmed before they are stored, so these reach a cell only from other text.
-    from po_meetings.system_errors.views import safe_cell
+    from po_meetings.csv_export import safe_cell
 
     assert safe_cell("\tx") == "'\tx" and safe_cell("\rx") == "'\rx"
     assert safe_cell("Vanlig text") == "Vanlig text" and safe_cell(None) == "" and safe_cell(3) == "3"
