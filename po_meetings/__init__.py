@@ -52,7 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     """Bind the extensions and the request checks, in the order they must run."""
-    from . import database, inputs, logs, markup, permissions, security
+    from . import database, form_tokens, inputs, logs, markup, permissions, security
     from .auth.services import load_user
     from .extensions import csrf, db, htmx, login_manager, migrate
 
@@ -70,6 +70,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user)
     markup.init_app(app)
+    form_tokens.init_app(app)  # a fresh one-time token in every form (create forms save once)
     security.init_app(app)  # idle timeout and disabled accounts before permissions
     permissions.init_app(app)
 
@@ -80,11 +81,13 @@ def _register_blueprints(app: Flask) -> None:
     from .agendas import bp as agendas_bp
     from .auth import bp as auth_bp
     from .calendar import bp as calendar_bp
+    from .decisions import bp as decisions_bp
     from .follow_up import bp as follow_up_bp
     from .groups import bp as groups_bp
     from .main import bp as main_bp
     from .meetings import bp as meetings_bp
     from .minutes import bp as minutes_bp
+    from .search import bp as search_bp
     from .system_errors import bp as system_errors_bp
 
     app.register_blueprint(main_bp)
@@ -97,3 +100,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(calendar_bp)
     app.register_blueprint(minutes_bp)
     app.register_blueprint(follow_up_bp)
+    app.register_blueprint(decisions_bp)
+    app.register_blueprint(search_bp)

@@ -11,7 +11,9 @@ from .admin import services as admin_services
 from .extensions import db
 from .groups import services as group_services
 from .minutes import demo as minutes_demo
+from .minutes import demo_history
 from .models import Group, OrganisationKind, Role, User
+from .notifications import services as notifications
 from .system_errors import demo as system_errors_demo
 
 DEMO_PASSWORD = "demo-losenord"
@@ -94,6 +96,7 @@ def is_empty() -> bool:
     return not db.session.scalar(select(func.count(User.id)))
 
 
+@notifications.quietly  # seeding is nobody's news, even when a test runs it in a request
 def seed_demo() -> Group:
     """Create the demo organisations, accounts and groups; return the Mellanå group."""
     if db.session.scalar(select(Group).where(Group.name == GROUP_NAME)) is not None:
@@ -126,9 +129,13 @@ def seed_demo() -> Group:
             fk_member = membership
 
     _seed_meetings(group, users)
+    last_year = demo_history.add_last_years_meetings(group)
     # The register first: the past meetings' minutes link decisions to its reports.
     system_errors_demo.seed_system_errors(group, users)
+    # The minutes in the order they were held (the §§ of a year are numbered in meeting order).
+    demo_history.hold_last_years_meetings(group, last_year)
     minutes_demo.seed_minutes(group, users)
+    demo_history.hold_latest_meeting(group)
 
     # A second group, so that one person sits in two groups and another group's data exists.
     other = group_services.create_group(OTHER_GROUP_NAME, ["Norrsjö"], users["ordforande.norrsjo@demo.se"])

@@ -185,7 +185,7 @@ def test_paragraphs_added_by_16_writers_at_once_get_unique_gapless_numbers(live)
     # The chair starts the meeting and makes the ledamot secretary: both write the minutes.
     browser = Browser(server.url)
     browser.login(chair, DEMO_PASSWORD)
-    assert browser.post_form(f"{meeting_url}/start", {}, form_page=meeting_url).status == 303
+    assert browser.post_form(f"{meeting_url}/start", {"confirm": "yes"}, form_page=meeting_url).status == 303
     for email in (chair, secretary):
         prefix = f"attendance-{demo.membership(email)}"
         presence = {f"{prefix}-presence": "present", f"{prefix}-serving_for_id": ""}

@@ -50,6 +50,7 @@ def create_user():
         ),
         form=form,
         field=form.email,
+        once=True,
     )
     if done:
         return answers.saved(f"Kontot för {done.value.name} är skapat.", to=url_for("admin.users"))
@@ -150,7 +151,7 @@ def create_organisation():
     """Create an organisation."""
     form = OrganisationForm()
     done = answers.attempt(
-        services.create_organisation, form.name.data, form.kind.data, form=form, field=form.name
+        services.create_organisation, form.name.data, form.kind.data, form=form, field=form.name, once=True
     )
     if done:
         return answers.saved(
@@ -210,6 +211,7 @@ def create_group():
         ),
         form=form,
         field=form.name,
+        once=True,
     )
     if done:
         return answers.saved(

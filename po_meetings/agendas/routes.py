@@ -61,7 +61,11 @@ def create(group_id):
     """Create a template, empty or as a copy of another of the group's templates."""
     form = views.new_template_form()
     done = answers.attempt(
-        _create_template, form, form=form, field=form.copy_from if form.copy_from.data else form.name
+        _create_template,
+        form,
+        form=form,
+        field=form.copy_from if form.copy_from.data else form.name,
+        once=True,
     )
     if done:
         template = done.value
@@ -143,7 +147,9 @@ def create_item(group_id, template_id):
     """Add an item at the end, or a sub-item at the end of a section."""
     template = _template_or_404(template_id)
     form = views.new_item_form(template, tree.numbered(template.items), request.form)
-    done = answers.attempt(_add_item, template, form, form=form, field=form.title, keep_as=views.NEW_ITEM)
+    done = answers.attempt(
+        _add_item, template, form, form=form, field=form.title, keep_as=views.NEW_ITEM, once=True
+    )
     if done:
         item = done.value
         notice = f"Punkten ”{item.title}” är tillagd."

@@ -48,6 +48,24 @@ def move(item, items, direction: str) -> None:
     row[index].position, row[other].position = row[other].position, row[index].position
 
 
+#: The title of the closing main item that new business goes before ("Övrigt", "Övriga frågor").
+OTHER_BUSINESS = "övrig"
+
+
+def place_before_other_business(item, items) -> None:
+    """Move a new main item up before the agenda's *Övrigt* (or leave it last if there is none)."""
+    row = siblings(items, None)
+    other = next(
+        (i for i in row if i is not item and i.title.strip().lower().startswith(OTHER_BUSINESS)), None
+    )
+    if other is None:
+        return
+    row.remove(item)
+    row.insert(row.index(other), item)
+    for position, sibling in enumerate(row):
+        sibling.position = position
+
+
 def total_minutes(items) -> int:
     """Return the time of the top-level items, which carry the time boxes."""
     return sum(i.minutes or 0 for i in items if i.parent_id is None)

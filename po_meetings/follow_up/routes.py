@@ -7,7 +7,6 @@ from flask import abort, g, url_for
 from .. import answers
 from ..answers import View
 from ..minutes import services as minutes_services
-from ..models import ActionStatus
 from . import bp, services, views
 from .forms import ActionStatusForm, FollowUpDoneForm
 
@@ -41,7 +40,7 @@ def update_action(group_id, action_id):
         keep_as=("action", action.id),
     )
     if done:
-        notice = f"Uppdraget är nu {ActionStatus(action.status).label.lower()}."
+        notice = views.STATUS_NOTICES[action.status]
         row = View(views.ACTION, lambda: views.action_context(group_id, action_id, notice))
         return answers.saved(notice, to=_index_url(), fragment=row)
     row = View(views.ACTION, lambda: views.action_context(group_id, action_id))

@@ -6,13 +6,21 @@ from flask import flash, g, request
 
 from .. import answers
 from ..dates import local
-from ..models import utcnow
+from ..models import ActionStatus, utcnow
 from . import services
 from .forms import ActionStatusForm, FollowUpDoneForm
 
 PAGE = "follow_up/index.html"
 ACTION = "follow_up/_action.html"
 FOLLOW_UP = "follow_up/_follow_up.html"
+
+#: What the owner is told after moving an uppdrag on (one sentence per status, in agreement).
+STATUS_NOTICES = {
+    ActionStatus.NOT_STARTED.value: "Uppdraget är markerat som ej påbörjat.",
+    ActionStatus.IN_PROGRESS.value: "Uppdraget är påbörjat.",
+    ActionStatus.DONE.value: "Uppdraget är klart.",
+    ActionStatus.STRUCK.value: "Uppdraget är struket.",
+}
 
 
 def mine() -> bool:

@@ -51,6 +51,7 @@ def create_member(group_id):
         lambda: services.add_member(g.group, form.account, **views.membership_values(form)),
         form=form,
         field=form.role,
+        once=True,
     )
     if done:
         membership = done.value

@@ -37,6 +37,7 @@ def create_item(group_id, meeting_id):
         form=form,
         field=form.minutes,
         keep_as=views.NEW_ITEM,
+        once=True,
     )
     if done:
         item = done.value

@@ -114,6 +114,23 @@ class ProposalForm(BaseForm):
     description = TextAreaField("Beskrivning", validators=free_text(5000))
 
 
+class AcceptProposalForm(BaseForm):
+    """Where an accepted proposal goes on the agenda, and its time box."""
+
+    parent_id = SelectField("Placering", coerce=optional_id)
+    minutes = IntegerField(
+        "Tid i minuter",
+        validators=[Optional(), NumberRange(min=1, message="Tiden ska vara minst 1 minut.")],
+    )
+
+    def set_parents(self, numbered) -> None:
+        """Offer a main item of its own (before Övrigt) or a sub-item of a main item."""
+        self.parent_id.choices = options(
+            [(None, "Egen huvudpunkt, före Övrigt")]
+            + [(entry.item.id, f"Underpunkt till {entry.number}. {entry.item.title}") for entry in numbered]
+        )
+
+
 class ReasonForm(BaseForm):
     """A short reason: why a proposal is declined or a meeting cancelled."""
 

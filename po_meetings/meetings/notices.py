@@ -8,8 +8,9 @@ from sqlalchemy.orm import selectinload
 
 from .. import mail
 from ..extensions import db
-from ..filters import format_long
-from ..models import Meeting, Membership
+from ..filters import format_date, format_long
+from ..models import Meeting, Membership, Proposal, ProposalStatus, User
+from ..notifications import services as notifications
 
 
 def recipients(meeting: Meeting) -> list[Membership]:
@@ -46,3 +47,23 @@ def queue_cancellation(meeting: Meeting) -> int:
     """Queue the notice that a kallad meeting is cancelled."""
     subject = f"Inställt möte: {meeting.group.name}, {format_long(meeting.starts_at)}"
     return _queue(meeting, "mail/cancelled.txt", subject)
+
+
+def proposal_decided(proposal: Proposal, actor: User) -> None:
+    """Tell the proposer that their proposal was taken onto the agenda or declined (not its title:
+    by the meeting; the reason for a decline is read in the app)."""
+    meeting = proposal.meeting
+    when = format_date(meeting.starts_at)
+    if proposal.status == ProposalStatus.ACCEPTED.value:
+        subject = f"Ditt förslag är med på dagordningen: {meeting.group.name}, mötet {when}"
+        body = f"Ditt förslag till punkt är taget på dagordningen till mötet med {meeting.group.name} {when}."
+    else:
+        subject = f"Ditt förslag har avböjts: {meeting.group.name}, mötet {when}"
+        body = (
+            f"Ditt förslag till punkt till mötet med {meeting.group.name} {when} har avböjts. "
+            "Skälet finns vid förslaget i appen."
+        )
+    link = notifications.path_for("meetings.show", group_id=meeting.group_id, meeting_id=meeting.id)
+    notifications.notify_each(
+        [proposal.proposer], meeting.group_id, "proposal_decided", subject, body, link, but=actor
+    )

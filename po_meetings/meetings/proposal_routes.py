@@ -33,6 +33,7 @@ def create_proposal(group_id, meeting_id):
         form.description.data,
         form=form,
         field=form.title,
+        once=True,
     )
     if done:
         return answers.saved(
@@ -48,14 +49,28 @@ def accept_proposal(group_id, meeting_id, proposal_id):
     """Put a proposal on the agenda (the agenda is told to fetch itself again)."""
     meeting = lookups.meeting_or_404(meeting_id)
     proposal = lookups.proposal_or_404(meeting, proposal_id)
-    done = answers.attempt(services.accept_proposal, proposal, current_user)
+    form = views.accept_form(meeting, proposal.id)
+    done = answers.attempt(
+        services.accept_proposal,
+        proposal,
+        current_user,
+        form=form,
+        field=lambda message: form.minutes if "minuter" in message else None,
+        keep_as=views.accept_key(proposal.id),
+        minutes=form.minutes.data,
+        meeting=meeting,
+        parent=views.chosen_parent(meeting, form.parent_id.data),
+    )
+    if not done and (form.minutes.errors or form.parent_id.errors):
+        # The form is shown again, open, with the message beside its field.
+        return answers.refused(fragment=views.proposals(meeting_id), page=views.page(meeting_id))
     if not done:
         return answers.refused(
             fragment=views.proposals(meeting_id, error=done.message),
             page=answers.back_to(views.show_url(meeting, "proposals")),
             message=done.message,
         )
-    notice = f"”{proposal.title}” är tagen på dagordningen."
+    notice = f"”{proposal.title}” är tagen på dagordningen.{views.overrun_note(meeting)}"
     return answers.saved(
         notice,
         to=views.show_url(meeting, f"agenda-item-{done.value.id}"),
@@ -75,6 +90,7 @@ def decline_proposal(group_id, meeting_id, proposal_id):
         proposal,
         current_user,
         form.reason.data,
+        meeting=meeting,
         form=form,
         field=form.reason,
         keep_as=views.decline_key(proposal_id),

@@ -11,6 +11,8 @@ from flask import abort, flash, g, make_response, render_template, url_for
 from .. import answers, mail
 from ..agendas import services as agenda_services
 from ..calendar.ics import calendar_bytes
+from ..forms import ConfirmForm
+from ..minutes import closing_views
 from ..minutes import services as minutes_services
 from ..models import MeetingKind, MeetingStatus
 from . import bp, lookups, services, views
@@ -66,7 +68,7 @@ def _create_meeting(form):
 def create(group_id):
     """Create a meeting in draft with a copy of the chosen template's agenda."""
     form = views.new_meeting_form()
-    done = answers.attempt(_create_meeting, form, form=form, field=form.ends)
+    done = answers.attempt(_create_meeting, form, form=form, field=form.ends, once=True)
     if done:
         return answers.saved(
             "Mötet är skapat som utkast. Bara du och vice ordföranden ser det tills du kallar.",
@@ -194,16 +196,30 @@ def cancel(group_id, meeting_id):
 
 @bp.post("/<int:meeting_id>/start")
 def start(group_id, meeting_id):
-    """Open the meeting and its minutes (one § per agenda item)."""
-    return _change(meeting_id, services.start_meeting, "Mötet pågår. Protokollet är öppnat.", "minutes.show")
+    """Open the meeting and its minutes (one § per agenda item); a meeting planned for a later day
+    asks first (a page with its own button), and then takes place today."""
+    meeting = lookups.meeting_or_404(meeting_id)
+    form = ConfirmForm()
+    early = meeting.status_enum == MeetingStatus.CALLED and services.planned_later(meeting)
+    if early and not form.confirmed():
+        return views.confirm_start_page(meeting).render()
+    notice = "Mötet pågår. Protokollet är öppnat."
+    if early:
+        notice += " Mötet hålls i dag, före den planerade dagen: mötets datum och tid är nu de verkliga."
+    return _change(meeting_id, lambda m: services.start_meeting(m, early=early), notice, "minutes.show")
 
 
 @bp.post("/<int:meeting_id>/close")
 def close(group_id, meeting_id):
     """Close the meeting: the minutes freeze and go to the chair and the justerare for justering.
 
-    The minutes' checks run first (secretary, justerare, votes); the service queues the mail.
+    The first press shows a summary of the minutes (what stops the close, what may be a slip) with
+    its own button; only that confirmed step closes. The minutes' checks run (secretary, justerare,
+    votes); the service queues the mail.
     """
+    meeting = lookups.meeting_or_404(meeting_id)
+    if meeting.status_enum == MeetingStatus.IN_PROGRESS and not ConfirmForm().confirmed():
+        return closing_views.confirm_close_view(meeting_id).render()
     response = _change(
         meeting_id,
         lambda meeting: minutes_services.close(meeting, g.membership),

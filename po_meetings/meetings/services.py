@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..agendas import tree
 from ..dates import STOCKHOLM, local, local_datetime  # noqa: F401  (local and local_datetime are used through this module)
@@ -268,8 +268,23 @@ def cancel_meeting(meeting: Meeting, reason: str) -> Meeting:
     return meeting
 
 
-def start_meeting(meeting: Meeting) -> Meeting:
-    """Open the meeting (pågår) and its minutes: one § per agenda item, attendance from the answers."""
+def planned_later(meeting: Meeting) -> bool:
+    """Return whether the meeting is planned for a later day than today (Stockholm time)."""
+    return local(meeting.starts_at).date() > local(utcnow()).date()
+
+
+def start_meeting(meeting: Meeting, early: bool = False) -> Meeting:
+    """Open the meeting (pågår) and its minutes: one § per agenda item, attendance from the answers.
+
+    ``early``: the chair has confirmed holding, today, a meeting planned for a later day (the
+    start route asks first, see :func:`planned_later`); its date and time then become the actual
+    ones, its length kept, so the minutes (and their § year) never say it was held on the planned
+    day. Code that seeds or replays meetings starts them as planned.
+    """
+    if early and meeting.status_enum == MeetingStatus.CALLED and planned_later(meeting):
+        length = meeting.ends_at - meeting.starts_at
+        meeting.starts_at = utcnow().replace(second=0, microsecond=0)
+        meeting.ends_at = meeting.starts_at + length
     change_status(meeting, MeetingStatus.IN_PROGRESS)
     hooks.meeting_started(meeting)  # the minutes open (registered by po_meetings.minutes)
     return meeting
@@ -425,13 +440,31 @@ def propose_item(meeting: Meeting, proposer: User, title: str, description: str 
     return proposal
 
 
+def _backlog(meeting: Meeting):
+    """Return the condition for a meeting's backlog: its own proposals and, while its agenda is
+    being prepared, the undecided ones of the group's earlier meetings that are over (held,
+    cancelled or past): a proposal waits for the chair's decision whichever meeting it was for."""
+    own = Proposal.meeting_id == meeting.id
+    if meeting.status_enum not in EDITABLE:
+        return own
+    over = Meeting.status.not_in([s.value for s in EDITABLE]) | (Meeting.ends_at <= utcnow())
+    earlier = select(Meeting.id).where(Meeting.group_id == meeting.group_id, over)
+    earlier = earlier.where(Meeting.starts_at < meeting.starts_at).scalar_subquery()
+    return own | ((Proposal.status == ProposalStatus.PENDING.value) & Proposal.meeting_id.in_(earlier))
+
+
 def proposals_for(meeting: Meeting, membership: Membership | None, user: User) -> list[Proposal]:
-    """Return the proposals the user may see: all for members, their own for ombuds and co-opted."""
+    """Return the proposals the user may see: all for members, their own for ombuds and co-opted;
+    pending ones of earlier meetings come along while the agenda is being prepared."""
     query = (
         select(Proposal)
-        .where(Proposal.meeting_id == meeting.id)
-        .options(selectinload(Proposal.proposer), selectinload(Proposal.decided_by))
-        .order_by(Proposal.created_at)
+        .where(_backlog(meeting))
+        .options(
+            selectinload(Proposal.proposer),
+            selectinload(Proposal.decided_by),
+            joinedload(Proposal.meeting),
+        )
+        .order_by(Proposal.created_at, Proposal.id)
     )
     if not sees_confidential(membership):
         query = query.where(Proposal.proposer_id == user.id)
@@ -439,9 +472,8 @@ def proposals_for(meeting: Meeting, membership: Membership | None, user: User) -
 
 
 def get_proposal(meeting: Meeting, proposal_id: int) -> Proposal | None:
-    """Return a proposal for this meeting, or None."""
-    proposal = db.session.get(Proposal, proposal_id)
-    return proposal if proposal is not None and proposal.meeting_id == meeting.id else None
+    """Return a proposal in this meeting's backlog (its own, or one carried from before), or None."""
+    return db.session.scalar(select(Proposal).where(Proposal.id == proposal_id, _backlog(meeting)))
 
 
 def _pending(proposal: Proposal) -> None:
@@ -450,28 +482,49 @@ def _pending(proposal: Proposal) -> None:
         raise DomainError(f"Förslaget är redan {ProposalStatus(proposal.status).label.lower()}.")
 
 
-def accept_proposal(proposal: Proposal, actor: User, minutes: int = 10) -> AgendaItem:
-    """Put a proposal on the agenda as a new item."""
+def accept_proposal(
+    proposal: Proposal,
+    actor: User,
+    minutes: int | None = None,
+    meeting: Meeting | None = None,
+    parent: AgendaItem | None = None,
+) -> AgendaItem:
+    """Put a proposal on the agenda of ``meeting`` (by default the one it was made for): as a
+    sub-item of ``parent``, or as a main item of its own placed before *Övrigt*, which needs a
+    time box (``minutes``; the chair is asked for it). A proposal carried from an earlier meeting
+    moves to the meeting that takes it up."""
     _pending(proposal)
+    meeting = meeting or proposal.meeting
+    if parent is None and minutes is None:
+        raise DomainError("Ange hur många minuter punkten får på dagordningen.")
     item = add_item(
-        proposal.meeting,
+        meeting,
         proposal.title,
         minutes=minutes,
+        parent=parent,
         item_type=ItemType.DISCUSSION,
         description=proposal.description,
         is_confidential=False,
     )
+    if parent is None:
+        tree.place_before_other_business(item, meeting.items)
     proposal.status = ProposalStatus.ACCEPTED.value
+    proposal.meeting = meeting
     proposal.agenda_item = item
     proposal.decided_by = actor
     proposal.decided_at = utcnow()
     db.session.flush()
+    notices.proposal_decided(proposal, actor)
     return item
 
 
-def decline_proposal(proposal: Proposal, actor: User, reason: str) -> Proposal:
-    """Decline a proposal with a short reason that the proposer sees."""
+def decline_proposal(
+    proposal: Proposal, actor: User, reason: str, meeting: Meeting | None = None
+) -> Proposal:
+    """Decline a proposal with a short reason that the proposer sees (at ``meeting``, by default
+    the one it was made for; a carried proposal moves there, where the proposer sees the reason)."""
     _pending(proposal)
+    meeting = meeting or proposal.meeting
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("Skriv kort varför förslaget avböjs; förslagsställaren ser det.")
@@ -479,10 +532,12 @@ def decline_proposal(proposal: Proposal, actor: User, reason: str) -> Proposal:
         raise DomainError("Skälet får vara högst 1000 tecken.")
     refuse_personnummer(reason)
     proposal.status = ProposalStatus.DECLINED.value
+    proposal.meeting = meeting
     proposal.decline_reason = reason
     proposal.decided_by = actor
     proposal.decided_at = utcnow()
     db.session.flush()
+    notices.proposal_decided(proposal, actor)
     return proposal
 
 

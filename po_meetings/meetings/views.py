@@ -14,10 +14,18 @@ from .. import answers
 from ..agendas import services as agenda_services
 from ..agendas import tree
 from ..answers import View
+from ..forms import ConfirmForm
 from ..groups import services as group_services
-from ..models import Answer, ItemType, MeetingKind, MeetingStatus
+from ..models import Answer, ItemType, MeetingKind, MeetingStatus, utcnow
 from . import lookups, services, standing
-from .forms import AgendaItemForm, EditMeetingForm, NewAgendaItemForm, NewMeetingForm, ReasonForm
+from .forms import (
+    AcceptProposalForm,
+    AgendaItemForm,
+    EditMeetingForm,
+    NewAgendaItemForm,
+    NewMeetingForm,
+    ReasonForm,
+)
 
 PAGE = "meetings/show.html"
 AGENDA = "meetings/_agenda.html"
@@ -29,6 +37,7 @@ EDIT_ITEM_PAGE = "meetings/edit_item.html"
 EDIT_ITEM = "meetings/_agenda_item_form.html"
 NEW_PAGE = "meetings/new.html"
 EDIT_PAGE = "meetings/edit.html"
+CONFIRM_START_PAGE = "meetings/confirm_start.html"
 NEW_PROPOSAL_PAGE = "meetings/new_proposal.html"
 
 # The add-item form and each inline edit form get their own prefix, so that several forms on the
@@ -53,6 +62,11 @@ def edit_key(item_id: int) -> tuple:
 def decline_key(proposal_id: int) -> tuple:
     """Return the key a failed decline of a proposal is kept under."""
     return ("decline", proposal_id)
+
+
+def accept_key(proposal_id: int) -> tuple:
+    """Return the key a failed acceptance of a proposal is kept under."""
+    return ("accept", proposal_id)
 
 
 def show_url(meeting, anchor: str | None = None) -> str:
@@ -143,6 +157,26 @@ def item_values(form: AgendaItemForm) -> dict:
     }
 
 
+def accept_form(meeting, proposal_id: int, **kwargs) -> AcceptProposalForm:
+    """Build the form that puts a proposal on the agenda: where, and for how long."""
+    form = AcceptProposalForm(prefix=f"accept-{proposal_id}", **kwargs)
+    form.set_parents(tree.numbered(meeting.items))
+    return form
+
+
+def chosen_parent(meeting, item_id):
+    """Return the main item a proposal goes under (None: a main item of its own)."""
+    if item_id is None:
+        return None
+    return next((i for i in meeting.items if i.id == item_id and i.parent_id is None), None)
+
+
+def overrun_note(meeting) -> str:
+    """Return a sentence saying how far the agenda now runs over the meeting's time, if it does."""
+    over = services.overrun_minutes(meeting)
+    return f" Dagordningen är nu {over} min längre än mötet." if over else ""
+
+
 # -- the parts of the meeting page -------------------------------------------------------------
 
 
@@ -186,6 +220,7 @@ def agenda_context(meeting, focus=None, notice=None, error=None) -> dict:
         "meeting": meeting,
         "agenda": numbered_agenda(meeting, visible),
         "standing": standing.fill(meeting, g.membership, visible),
+        "sections": standing.sections(meeting, g.membership),
         "sees_confidential": services.sees_confidential(g.membership),
         "total_minutes": tree.total_minutes(meeting.items),
         "overrun": services.overrun_minutes(meeting),
@@ -257,6 +292,9 @@ def proposals_context(meeting, notice=None, error=None) -> dict:
         "sees_all_proposals": services.sees_confidential(g.membership),
         "can_decide": is_leader() and meeting.status_enum in services.EDITABLE,
         "failed_decline": lambda proposal_id: answers.kept(decline_key(proposal_id)),
+        "accept_form": lambda proposal_id: answers.kept(
+            accept_key(proposal_id), lambda: accept_form(meeting, proposal_id, formdata=None)
+        ),
         "proposals_error": error,
         "proposals_notice": notice,
     }
@@ -327,6 +365,20 @@ def proposals(meeting_id: int, notice=None, error=None) -> View:
 def new_page(form) -> View:
     """The new-meeting page with its form."""
     return View(NEW_PAGE, {"group": g.group, "form": form})
+
+
+def confirm_start_page(meeting) -> View:
+    """The step before starting a meeting planned for a later day: start it today, or go back."""
+    return View(
+        CONFIRM_START_PAGE,
+        lambda: {
+            "group": g.group,
+            "meeting": meeting,
+            "planned": services.local(meeting.starts_at),
+            "today": services.local(utcnow()),
+            "form": ConfirmForm(formdata=None, data={"confirm": "yes"}),
+        },
+    )
 
 
 def edit_page(meeting, form) -> View:

@@ -84,6 +84,7 @@ def create_decision(group_id, meeting_id, paragraph_id):
         form=form,
         field=form.text,
         keep_as=views.paragraph_key(paragraph.id, "new"),
+        once=True,
     )
     notice = "Beslutet är antecknat."
     if form.method.data == "vote":
@@ -180,6 +181,7 @@ def create_reservation(group_id, meeting_id, decision_id):
         form=form,
         field=form.membership_id,
         keep_as=views.paragraph_key(paragraph_id, f"reservation-{decision.id}"),
+        once=True,
     )
     return _answer(done, meeting_id, paragraph_id, "Reservationen är antecknad.")
 
@@ -222,6 +224,7 @@ def create_note(group_id, meeting_id, paragraph_id):
         form=form,
         field=form.text,
         keep_as=views.paragraph_key(paragraph.id, "note"),
+        once=True,
     )
     if membership_id == g.membership.id and not services.leads(minutes, g.membership):
         notice = "Din begäran om protokollsanteckning väntar på ordföranden."
@@ -270,6 +273,7 @@ def create_action(group_id, meeting_id, decision_id):
         form=form,
         field=form.field_for,
         keep_as=views.paragraph_key(paragraph_id, f"action-{decision.id}"),
+        once=True,
     )
     return _answer(done, meeting_id, paragraph_id, "Uppdraget är antecknat.")
 
@@ -296,5 +300,6 @@ def link_report(group_id, meeting_id, decision_id):
         form=form,
         field=form.report_id,
         keep_as=views.paragraph_key(paragraph_id, f"report-{decision.id}"),
+        once=True,
     )
     return _answer(done, meeting_id, paragraph_id, "Systemfelet är kopplat till beslutet.")

@@ -31,6 +31,7 @@ from ..models import (
     utcnow,
 )
 from . import services
+from .demo_records import start_as_held
 
 #: The confidential agenda item of the second past meeting (and its § in the minutes).
 CONFIDENTIAL_ITEM = "Nattbemanning i den gemensamma socialjouren"
@@ -81,7 +82,8 @@ class _Moments:
 
 
 def seed_minutes(group: Group, users: dict[str, User]) -> None:
-    """Hold the group's past meetings: minutes written, decisions taken, closed and justerade."""
+    """Hold the autumn's two meetings (the past ones still kallade: last year's are held by
+    :mod:`.demo_history` first): minutes written, decisions taken, closed and justerade."""
     members = {m.user.email: m for m in group.memberships if m.ended_at is None}
     past = db.session.scalars(
         select(Meeting)
@@ -167,7 +169,7 @@ def _development_day(meeting: Meeting, members: dict, reports: dict) -> None:
     chair = members[CHAIR]
     secretary = members[VC]
     moments = _Moments(meeting)
-    meetings.start_meeting(meeting)
+    start_as_held(meeting)
     minutes = services.minutes_of(meeting)
     moments.note(minutes, "opened_at", moments.at(0))
     _attendance(
@@ -313,7 +315,7 @@ def _operative_meeting(meeting: Meeting, members: dict, reports: dict) -> None:
         is_confidential=True,
     )
     meetings.move_item(item, "up")  # before Övrigt
-    meetings.start_meeting(meeting)
+    start_as_held(meeting)
     minutes = services.minutes_of(meeting)
     moments.note(minutes, "opened_at", moments.at(0))
     p = _paragraphs(minutes)

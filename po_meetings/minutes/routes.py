@@ -1,4 +1,4 @@
-"""Routes for the minutes page: officers, attendance, §§, guests, jäv, justering and rättelser.
+"""Routes for the minutes page: attendance, officers, §§, guests, jäv, justering and rättelser.
 
 Every write is one service call (``answers.attempt``): saved, htmx gets the updated part with a
 notice and a plain form goes back to the part on the page (303); refused, nothing is saved and the
@@ -15,7 +15,7 @@ from .. import answers, mail
 from ..answers import View
 from ..groups import services as group_services
 from . import bp, lookups, services, views
-from .forms import ConfidentialForm, CorrectionForm, JusteraForm, NewParagraphForm
+from .forms import ConfidentialForm, CorrectionForm, JusteraForm, NewParagraphForm, WithdrawJusteringForm
 
 
 def _show_url(meeting_id: int, anchor: str | None = None) -> str:
@@ -54,12 +54,13 @@ def show(group_id, meeting_id):
 
 @bp.post("/officers")
 def update_officers(group_id, meeting_id):
-    """Choose the meeting's chair, secretary and justerare (the meeting chair, until closing)."""
+    """Choose the meeting's chair, secretary and justerare, each saved on its own (the meeting chair,
+    until closing): a valid choice is kept, a refused one comes back with its message beside it."""
     _, minutes = lookups.load(meeting_id)
     members = group_services.active_memberships(g.group)
     form = views.officers_form(minutes, members, formdata=request.form)
     done = answers.attempt(
-        services.set_officers,
+        services.choose_officers,
         minutes,
         g.membership,
         form.chair_id.data,
@@ -69,11 +70,37 @@ def update_officers(group_id, meeting_id):
         field=form.chair_id,
         keep_as=views.OFFICERS_KEY,
     )
-    if done:
+    if done and not done.value.refused:
         notice = "Mötets ordförande, sekreterare och justerare är sparade."
         part = View(views.OFFICERS, lambda: views.officers_context(meeting_id, notice))
         return answers.saved(notice, to=_show_url(meeting_id, "officers"), fragment=part)
-    part = View(views.OFFICERS, lambda: views.officers_context(meeting_id))
+    notice = None
+    if done:  # some were saved: the others' messages go beside their own fields
+        notice = views.officers_saved_notice(done.value.saved)
+        views.keep_refused_officers(form, done.value.refused, notice)
+    part = View(views.OFFICERS, lambda: views.officers_context(meeting_id, notice))
+    return answers.refused(fragment=part, page=views.page_view(meeting_id))
+
+
+@bp.post("/attendance")
+def save_attendance(group_id, meeting_id):
+    """Record everyone's attendance in one save (presence, a substitute's service, late arrival or
+    early leave); a refusal shows beside its person and nothing is saved."""
+    _, minutes = lookups.load(meeting_id)
+    people = views.attendance_people(minutes, group_services.active_memberships(g.group))
+    form = views.attendance_list_form(minutes, people, formdata=request.form)
+    done = answers.attempt(
+        lambda: services.set_attendances(minutes, g.membership, views.attendance_entries(form)),
+        form=form,
+        keep_as=views.ATTENDANCE_KEY,
+    )
+    if done:
+        notice = "Närvaron är sparad."
+        part = View(views.ATTENDANCE, lambda: views.attendance_context(meeting_id, notice))
+        return answers.saved(notice, to=_show_url(meeting_id, "attendance"), fragment=part)
+    if done.error is not None:
+        views.place_attendance_refusal(form, done.error)
+    part = View(views.ATTENDANCE, lambda: views.attendance_context(meeting_id))
     return answers.refused(fragment=part, page=views.page_view(meeting_id))
 
 
@@ -124,6 +151,7 @@ def create_paragraph(group_id, meeting_id):
         form=form,
         field=form.title,
         keep_as=views.NEW_PARAGRAPH_KEY,
+        once=True,
     )
     if done:
         paragraph = done.value
@@ -246,6 +274,7 @@ def create_guest(group_id, meeting_id, paragraph_id):
         form=form,
         field=form.name,
         keep_as=views.paragraph_key(paragraph.id, "guest"),
+        once=True,
     )
     notice = f"{done.value.name} är antecknad som närvarande." if done else None
     return _answer(done, meeting_id, paragraph_id, notice)
@@ -272,9 +301,11 @@ def create_recusal(group_id, meeting_id, paragraph_id):
         paragraph,
         g.membership,
         form.membership_id.data,
+        form.ground.data,
         form=form,
         field=form.membership_id,
         keep_as=views.paragraph_key(paragraph.id, "recusal"),
+        once=True,
     )
     notice = f"{done.value.membership.user.name} är antecknad som jävig." if done else None
     return _answer(done, meeting_id, paragraph_id, notice)
@@ -325,6 +356,28 @@ def justera(group_id, meeting_id):
     return answers.refused(fragment=part, page=views.page_view(meeting_id))
 
 
+@bp.post("/justering/withdraw")
+def withdraw_justering(group_id, meeting_id):
+    """Take back one's own justering, with a reason (the chair or a justerare, until justerat)."""
+    _, minutes = lookups.load(meeting_id)
+    form = WithdrawJusteringForm(prefix="withdraw")
+    done = answers.attempt(
+        services.withdraw_justering,
+        minutes,
+        g.membership,
+        form.reason.data,
+        form=form,
+        field=form.reason,
+        keep_as=views.WITHDRAW_KEY,
+    )
+    if done:
+        notice = "Din justering är återtagen. Protokollet väntar på din justering igen."
+        part = View(views.JUSTERING, lambda: views.justering_context(meeting_id, notice))
+        return answers.saved(notice, to=_show_url(meeting_id, "justering"), fragment=part)
+    part = View(views.JUSTERING, lambda: views.justering_context(meeting_id))
+    return answers.refused(fragment=part, page=views.page_view(meeting_id))
+
+
 @bp.post("/corrections")
 def create_correction(group_id, meeting_id):
     """Add a rättelse to justerade minutes (who, when, which § and why are kept)."""
@@ -341,6 +394,7 @@ def create_correction(group_id, meeting_id):
         form=form,
         field=form.text,
         keep_as=views.CORRECTION_KEY,
+        once=True,
     )
     if done:
         notice = "Rättelsen är införd i protokollet."

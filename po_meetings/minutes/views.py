@@ -22,10 +22,11 @@ from ..answers import View
 from ..groups import services as group_services
 from ..meetings import services as meeting_services
 from ..models import LEADING_ROLES, ORDINARY_ROLES, MeetingStatus, Presence, Role
-from . import lookups, services
+from . import lookups, services, standing
 from .decision_views import decision_context
 from .forms import (
     AttendanceForm,
+    AttendanceListForm,
     CorrectionForm,
     GuestForm,
     JusteraForm,
@@ -33,10 +34,12 @@ from .forms import (
     OfficersForm,
     ParagraphForm,
     RecusalForm,
+    WithdrawJusteringForm,
 )
 
 PAGE = "minutes/show.html"
 OFFICERS = "minutes/_officers.html"
+ATTENDANCE = "minutes/_attendance.html"
 ATTENDANCE_ROW = "minutes/_attendance_row.html"
 PARAGRAPHS = "minutes/_paragraphs.html"
 PARAGRAPH = "minutes/_paragraph.html"
@@ -47,6 +50,8 @@ CORRECTIONS = "minutes/_corrections.html"
 
 #: Keys of the kept forms of the page's parts (one § and one attendance row: see the functions).
 OFFICERS_KEY = "officers"
+ATTENDANCE_KEY = "attendance"
+WITHDRAW_KEY = "withdraw-justering"
 NEW_PARAGRAPH_KEY = "new-paragraph"
 JUSTERING_KEY = "justering"
 CORRECTION_KEY = "correction"
@@ -120,10 +125,9 @@ def guest_form(paragraph, formdata=None) -> GuestForm:
 
 
 def recusal_form(minutes, paragraph, formdata=None) -> RecusalForm:
-    """Build the jäv form of a §, offering everyone but ombuds and those already jäviga."""
+    """Build the jäv form of a §, offering the voters present at the § (not those already jäviga)."""
     form = RecusalForm(prefix=f"recusal-{paragraph.id}", formdata=formdata)
-    recused = {r.membership_id for r in paragraph.recusals}
-    form.set_choices([m for m in _attending(minutes) if m.role_enum != Role.OMBUD and m.id not in recused])
+    form.set_choices(_by_role(services.recusal_candidates(paragraph)))
     return form
 
 
@@ -219,15 +223,15 @@ def paragraph_view(meeting_id: int, paragraph_id: int, **answer) -> View:
 
 
 def row_for(minutes, membership):
-    """Return a member's attendance row, or an absent stand-in for one who joined after the start."""
+    """Return a member's attendance row, or an ej angivet stand-in for one who joined after the start."""
     for row in minutes.attendances:
         if row.membership_id == membership.id:
             return row
     return SimpleNamespace(
         membership=membership,
         membership_id=membership.id,
-        presence=Presence.ABSENT.value,
-        presence_label=Presence.ABSENT.label,
+        presence=Presence.UNKNOWN.value,
+        presence_label=Presence.UNKNOWN.label,
         serving_for=None,
         serving_for_id=None,
         arrived_at=None,
@@ -258,11 +262,44 @@ def attendance_form(minutes, row, formdata=None) -> AttendanceForm:
     return form
 
 
-def _attendance_row(minutes, membership, by, notice=None) -> dict:
-    """Return what minutes/_attendance_row.html needs for one person (a kept form with its message)."""
+def attendance_list_form(minutes, memberships, formdata=None) -> AttendanceListForm:
+    """Build the one attendance form: a row form per person, filled from the attendance (or ``formdata``)."""
+    rows = {m.id: attendance_form(minutes, row_for(minutes, m), formdata=formdata) for m in memberships}
+    return AttendanceListForm(rows=rows, formdata=formdata)
+
+
+def attendance_entries(form: AttendanceListForm) -> list:
+    """Return the service's entries from a validated attendance list form."""
+    return [
+        services.AttendanceEntry(
+            membership_id,
+            row.presence.data,
+            row.serving_for_id.data if row.serves else None,
+            row.arrived_at_id.data,
+            row.left_after_id.data,
+        )
+        for membership_id, row in form.rows.items()
+    ]
+
+
+def place_attendance_refusal(form: AttendanceListForm, error) -> None:
+    """Put a refused entry's message beside its person's row (else it stays at the top of the form)."""
+    row = form.rows.get(getattr(error, "membership_id", None))
+    if row is not None and str(error) in form.form_errors:
+        form.form_errors.remove(str(error))
+        row.presence.errors = [*row.presence.errors, str(error)]
+
+
+def _attendance_row(minutes, membership, by, notice=None, form_of=None) -> dict:
+    """Return what minutes/_attendance_row.html needs for one person (a kept form with its message).
+
+    ``form_of`` is the attendance list form kept after a refused save: its row for this person.
+    """
     row = row_for(minutes, membership)
     editable = services.can_write(minutes, by) and is_under_way(minutes)
     kept = answers.kept(attendance_key(membership.id))
+    if kept is None and form_of is not None:
+        kept = form_of.rows.get(membership.id)
     form = kept
     if editable and form is None:
         form = attendance_form(minutes, row)
@@ -289,12 +326,47 @@ def attendance_row_context(meeting_id: int, membership_id: int, notice: str | No
     return context
 
 
-def attendance_rows(minutes, by, members=()) -> list[dict]:
-    """Return every member's attendance row context, the chair first and ombuds last."""
+def attendance_people(minutes, members=()) -> list:
+    """Return everyone on the attendance list (and members who joined since), the chair first."""
     memberships = {row.membership_id: row.membership for row in minutes.attendances}
     for membership in members:
         memberships.setdefault(membership.id, membership)
-    return [_attendance_row(minutes, m, by) for m in _by_role(memberships.values())]
+    return _by_role(memberships.values())
+
+
+def attendance_rows(minutes, by, members=()) -> list[dict]:
+    """Return every member's attendance row context, the chair first and ombuds last."""
+    kept = answers.kept(ATTENDANCE_KEY)
+    return [_attendance_row(minutes, m, by, form_of=kept) for m in attendance_people(minutes, members)]
+
+
+def _attendance(minutes, by, members, notice=None) -> dict:
+    """Return what minutes/_attendance.html needs: the rows, and whether they make one form."""
+    kept = answers.kept(ATTENDANCE_KEY)
+    rows = attendance_rows(minutes, by, members)
+    editable = services.can_write(minutes, by) and is_under_way(minutes)
+    unknown = sum(1 for context in rows if context["row"].presence == Presence.UNKNOWN.value)
+    return {
+        "group": minutes.meeting.group,
+        "meeting": minutes.meeting,
+        "minutes": minutes,
+        "attendance": rows,
+        "attendance_editable": editable,
+        "attendance_notice": notice,
+        "attendance_errors": list(kept.form_errors) if kept is not None else [],
+        "attendance_unknown": unknown,
+        "sees_confidential": services.sees_confidential(by),
+    }
+
+
+def attendance_context(meeting_id: int, notice: str | None = None) -> dict:
+    """Return the attendance part's context, read anew; after a save the quorum of every § comes
+    along, for htmx to swap in out of band."""
+    _, minutes = lookups.load(meeting_id)
+    context = _attendance(minutes, g.membership, group_services.active_memberships(g.group), notice)
+    if notice:
+        context["quorum_lines"] = quorum_lines(minutes, g.membership)
+    return context
 
 
 def quorum_lines(minutes, by) -> list:
@@ -322,6 +394,33 @@ def officers_form(minutes, members, formdata=None) -> OfficersForm:
     return form
 
 
+OFFICER_NAMES = {
+    "chair_id": "Mötesordföranden",
+    "secretary_id": "Sekreteraren",
+    "adjuster_id": "Justeraren",
+    "second_adjuster_id": "Andra justeraren",
+}
+
+
+def keep_refused_officers(form: OfficersForm, refused: dict[str, str], notice: str | None = None) -> None:
+    """Put each refused officer's message beside its own field and keep the form for the answer,
+    with the notice of what was saved (the whole page shows it too, not only the htmx part)."""
+    for name, message in refused.items():
+        getattr(form, name).errors = [*getattr(form, name).errors, message]
+    form.saved_notice = notice
+    answers.keep(OFFICERS_KEY, form)
+
+
+def officers_saved_notice(saved: list[str]) -> str | None:
+    """Return what a partly refused save of the officers did save, or None."""
+    names = [OFFICER_NAMES[name] for name in services.OFFICER_FIELDS if name in saved]
+    if not names:
+        return None
+    names = [names[0], *(name.lower() for name in names[1:])]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " och " + names[-1]
+    return f"{listed} är sparad{'e' if len(names) > 1 else ''}. Rätta det som står vid fälten nedan."
+
+
 def _officers(minutes, by, members, notice=None) -> dict:
     """Return what minutes/_officers.html needs; a refusal without the form shows at the top."""
     editable = services.leads(minutes, by) and is_under_way(minutes)
@@ -334,7 +433,7 @@ def _officers(minutes, by, members, notice=None) -> dict:
         "meeting": minutes.meeting,
         "minutes": minutes,
         "officers_form": form if editable else None,
-        "officers_notice": notice,
+        "officers_notice": notice or getattr(kept, "saved_notice", None),
         "officers_error": _errors(kept, "chair_id") if not editable else None,
     }
 
@@ -350,19 +449,29 @@ def _justering(minutes, by, notice=None) -> dict:
     latest = services.current_approvals(minutes)
     approver = services.can_approve(minutes, by) and minutes.closed_at is not None and not minutes.is_approved
     kept = answers.kept(JUSTERING_KEY)
+    mine = latest.get(by.id) if by is not None else None
+    done = mine if mine is not None and mine.verdict == "approved" else None
     form = kept
-    if approver and form is None:
+    if approver and form is None and done is None:
         form = JusteraForm(prefix="justering", formdata=None)
+    withdraw_kept = withdraw = answers.kept(WITHDRAW_KEY)
+    if approver and withdraw is None and done is not None:
+        withdraw = WithdrawJusteringForm(prefix="withdraw", formdata=None)
+    shows_withdraw = approver and done is not None
     return {
+        "my_approval": done,
+        "withdraw_form": withdraw if shows_withdraw else None,
         "group": minutes.meeting.group,
         "meeting": minutes.meeting,
         "minutes": minutes,
         "approvers": [(m, latest.get(m.id)) for m in services.approvers(minutes)],
-        "justera_form": form if approver else None,
+        "justera_form": form if approver and done is None else None,
         "can_close": services.leads(minutes, by)
         and minutes.meeting.status == MeetingStatus.IN_PROGRESS.value,
         "justering_notice": notice,
-        "justering_error": _errors(kept, "comment") if not approver else None,
+        "justering_error": (_errors(kept, "comment") if not approver or done is not None else None)
+        or (_errors(withdraw_kept, "reason") if not shows_withdraw else None),
+        "withdrawn": [a for a in minutes.approvals if a.verdict == "withdrawn"],
         "returned": [a for a in minutes.approvals if a.verdict == "returned"],
     }
 
@@ -435,6 +544,7 @@ def _paragraphs(meeting, minutes, by, notice=None, at=None, **answer) -> dict:
         "under_way": is_under_way(minutes),
         "paragraph_blocks": _paragraph_blocks(minutes, by, at, **answer),
         "new_paragraph_form": form if addable else None,
+        "tabled": standing.tabled_matters(meeting, by, minutes) if addable else None,
         "paragraphs_notice": notice,
         "paragraphs_error": _errors(kept, "title") if not addable else None,
     }
@@ -455,10 +565,7 @@ def page_context(meeting_id: int, *, at: int | None = None, **answer) -> dict:
     meeting, minutes = lookups.load(meeting_id)
     by = g.membership
     members = group_services.active_memberships(meeting.group)
-    context = {
-        "sees_confidential": services.sees_confidential(by),
-        "attendance": attendance_rows(minutes, by, members),
-    }
+    context = _attendance(minutes, by, members)
     context.update(_paragraphs(meeting, minutes, by, at=at, **answer))
     context.update(_officers(minutes, by, members))
     context.update(_justering(minutes, by))

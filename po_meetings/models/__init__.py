@@ -3,6 +3,7 @@
 from .audit import AuditEvent
 from .base import Audited, UTCDateTime, utcnow
 from .counter import NumberCounter
+from .form_submission import FormSubmission
 from .group import (
     LEADING_ROLES,
     ORDINARY_ROLES,
@@ -74,6 +75,7 @@ from .system_error import (
 from .user import ORGANISATION_KIND_LABELS, Organisation, OrganisationKind, User
 
 __all__ = [
+    "FormSubmission",
     "NOTIFY_FREQUENCY_LABELS",
     "Notification",
     "NotifyFrequency",

@@ -51,7 +51,7 @@ class StandingKind(LabelledEnum):
 
     PREVIOUS_MINUTES = "previous_minutes", "Föregående protokoll"
     FOLLOW_UP = "follow_up", "Uppföljning av beslut"
-    NEW_SYSTEM_ERRORS = "new_system_errors", "Nya systemfel sedan förra mötet"
+    NEW_SYSTEM_ERRORS = "new_system_errors", "Systemfel som väntar på att tas upp"
     CLIENT_STATISTICS = "client_statistics", "Klientstatistik"
 
 

@@ -332,7 +332,7 @@ def test_show_numbers_items_and_shows_time_type_and_standing_kind(client, chair,
     ).group(0)
     assert "15 min" in formalia and '<span class="badge">Beslut</span>' in formalia
     assert "Fylls i automatiskt: Föregående protokoll" in html
-    assert "Fylls i automatiskt: Nya systemfel sedan förra mötet" in html
+    assert "Fylls i automatiskt: Systemfel som väntar på att tas upp" in html
     assert "Planerad tid: <strong>120 av 120 minuter</strong> (0 minuter kvar)" in html
     assert 'role="alert"' not in html
 

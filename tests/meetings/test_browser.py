@@ -141,10 +141,12 @@ def test_a_chair_prepares_and_publishes_a_meeting_and_an_ombud_proposes_an_item(
     page.reload()
     _mark_page(page)
     proposal = page.locator("#proposals .proposal", has_text=PROPOSAL)
-    _press(proposal.get_by_role("button", name=re.compile(r"^Ta upp på dagordningen")))
+    proposal.locator("summary", has_text="Ta upp på dagordningen").click()
+    proposal.get_by_label("Tid i minuter").fill("15")
+    _press(proposal.get_by_role("button", name=re.compile(r"^Lägg på dagordningen")))
     expect(page.locator("#proposals .message--success")).to_contain_text("är tagen på dagordningen")
     expect(page.locator("#proposals .proposal", has_text=PROPOSAL)).to_contain_text(
-        "Tagen på dagordningen som punkt 7"
+        "Tagen på dagordningen som punkt 6"
     )
     expect(agenda.locator(".meeting-item", has_text=PROPOSAL)).to_be_visible()  # via HX-Trigger
     assert _still_same_page(page), "accepting a proposal reloaded the page"
@@ -154,7 +156,7 @@ def test_a_chair_prepares_and_publishes_a_meeting_and_an_ombud_proposes_an_item(
     # -- the ombud sees what became of it ---------------------------------------------------------
     opage.reload()
     expect(proposals.locator(".proposal", has_text=PROPOSAL)).to_contain_text(
-        "Tagen på dagordningen som punkt 7"
+        "Tagen på dagordningen som punkt 6"
     )
     expect(opage.locator("#agenda")).to_contain_text(PROPOSAL)
     problems += ombud.axe_problems("ombud-proposal-accepted")
@@ -189,7 +191,7 @@ def test_declining_a_proposal_by_keyboard_shows_the_error_then_the_reason(demo, 
     page.goto(f"/groups/{demo.group_id}/meetings/{demo.meeting_id}")
     _mark_page(page)
     proposal = page.locator(f"#proposal-{demo.proposal_ids[0]}")
-    _press(proposal.locator("summary"))
+    _press(proposal.locator("summary", has_text="Avböj"))
     _press(proposal.get_by_role("button", name=re.compile(r"^Avböj förslaget")))
     reason = page.locator(f"#decline-reason-{demo.proposal_ids[0]}")
     expect(reason).to_have_attribute("aria-invalid", "true")

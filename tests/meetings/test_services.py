@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from po_meetings.agendas import services as agenda_services
+from po_meetings.agendas import tree
 from po_meetings.domain import DomainError
 from po_meetings.extensions import db
 from po_meetings.groups import services as group_services
@@ -553,7 +554,7 @@ def test_accepting_a_proposal_puts_it_on_the_agenda_and_keeps_the_record(ctx, de
     meeting = coming(demo)
     proposal = db.session.get(Proposal, demo.proposal_ids[0])
     chair = user("ordforande@demo.se")
-    item = services.accept_proposal(proposal, chair)
+    item = services.accept_proposal(proposal, chair, minutes=15)
 
     assert item in meeting.items
     assert item.title == proposal.title
@@ -562,7 +563,7 @@ def test_accepting_a_proposal_puts_it_on_the_agenda_and_keeps_the_record(ctx, de
     assert proposal.agenda_item is item
     assert proposal.decided_by is chair and proposal.decided_at is not None
     with pytest.raises(DomainError, match="redan tagen på dagordningen"):
-        services.accept_proposal(proposal, chair)
+        services.accept_proposal(proposal, chair, minutes=15)
     with pytest.raises(DomainError, match="redan"):
         services.decline_proposal(proposal, chair, "Nej")
 
@@ -593,7 +594,36 @@ def test_accepting_on_a_closed_meeting_is_refused(ctx, demo):
     services.start_meeting(meeting)
     services.close_meeting(meeting)
     with pytest.raises(DomainError, match="kan inte längre ändras"):
+        services.accept_proposal(proposal, user("ordforande@demo.se"), minutes=15)
+
+
+def test_an_accepted_main_item_goes_before_ovrigt_with_the_time_the_chair_gave(ctx, demo):
+    meeting = coming(demo)
+    proposal = db.session.get(Proposal, demo.proposal_ids[0])
+    item = services.accept_proposal(proposal, user("ordforande@demo.se"), minutes=20)
+    titles = [entry.item.title for entry in tree.numbered(meeting.items)]
+    assert titles.index(item.title) == titles.index("Övrigt") - 1
+    assert item.minutes == 20 and item.parent_id is None
+
+
+def test_an_accepted_proposal_can_be_a_sub_item_of_a_main_item_without_its_own_time(ctx, demo):
+    meeting = coming(demo)
+    proposal = db.session.get(Proposal, demo.proposal_ids[0])
+    systems = next(i for i in meeting.items if i.title == "Systemfrågor")
+    before = tree.total_minutes(meeting.items)
+    item = services.accept_proposal(proposal, user("ordforande@demo.se"), parent=systems)
+    assert item.parent is systems and item.minutes is None
+    assert tree.total_minutes(meeting.items) == before  # the meeting does not grow
+
+
+def test_a_main_item_without_a_time_box_is_refused_and_nothing_changes(ctx, demo):
+    meeting = coming(demo)
+    proposal = db.session.get(Proposal, demo.proposal_ids[0])
+    count = len(meeting.items)
+    with pytest.raises(DomainError, match="Ange hur många minuter"):
         services.accept_proposal(proposal, user("ordforande@demo.se"))
+    assert len(meeting.items) == count
+    assert proposal.status == ProposalStatus.PENDING.value
 
 
 # -- answers to the kallelse -----------------------------------------------------------------------------

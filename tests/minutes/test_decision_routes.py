@@ -65,7 +65,9 @@ def meeting(app, client, auth, demo):
     member, the co-opted member and an ombud. Maria Ek (RSMH) is jävig in the first open §.
     """
     auth.login(CHAIR)
-    response = client.post(f"/groups/{demo.group_id}/meetings/{demo.meeting_id}/start")
+    response = client.post(
+        f"/groups/{demo.group_id}/meetings/{demo.meeting_id}/start", data={"confirm": "yes"}
+    )
     assert response.status_code == 303
     with app.app_context():
         minutes = services.minutes_of(db.session.get(Meeting, demo.meeting_id))
@@ -124,7 +126,9 @@ def _vote(client, meeting, decision_id, votes: dict, headers=None):
 def _close(client, auth, meeting, demo):
     """Close the meeting as the chair."""
     auth.login(CHAIR)
-    response = client.post(f"/groups/{demo.group_id}/meetings/{demo.meeting_id}/close")
+    response = client.post(
+        f"/groups/{demo.group_id}/meetings/{demo.meeting_id}/close", data={"confirm": "yes"}
+    )
     assert response.status_code == 303
     with client.session_transaction() as session:
         flashes = [m for _, m in session.get("_flashes", [])]
@@ -163,7 +167,7 @@ def test_secretary_records_a_consensus_decision(app, client, auth, meeting):
     page = _text(client.get(meeting.page))
     assert "Beslutet är antecknat." in page
     assert "att anta verksamhetsplanen för 2026" in page
-    assert "Beslut i enighet: Bifallet" in page
+    assert "Beslut i enighet: Förslaget bifölls" in page
 
 
 def test_a_decision_over_htmx_answers_with_the_paragraph_block(app, client, auth, meeting):
@@ -272,7 +276,7 @@ def test_a_decision_without_economic_mandate_asks_each_organisation(app, client,
 def test_a_vote_4_2_shows_the_result_and_the_vote_table(app, client, auth, voted):
     page = client.get(voted.page)
     text = _text(page)
-    assert "Beslut efter votering: Bifallet" in text
+    assert "Beslut efter votering: Förslaget bifölls" in text
     assert "Votering: ja 4, nej 2, avstår 0" in text
     assert "Eva Nyström Region Mellanland, primärvården Nej" in text
     assert "Maria Ek (RSMH Mellanå): jävig – röstar inte" in text

@@ -357,6 +357,46 @@ def test_minutes_before_justering_say_utkast_on_every_page(app, client, auth, de
     assert all("Sida" in page for page in pages)
 
 
+def _page_texts(html: str) -> list[str]:
+    """Return, page by page, all the text WeasyPrint lays out on the page."""
+
+    def text_of(box) -> str:
+        """Return the text inside a laid-out box."""
+        own = [box.text] if isinstance(box, boxes.TextBox) else []
+        return " ".join(own + [text_of(child) for child in getattr(box, "children", [])])
+
+    return [text_of(page._page_box) for page in pdf.render_document(html).pages]
+
+
+def test_an_empty_paragraph_prints_inget_att_protokollfora(app, demo, held):
+    with app.app_context(), app.test_request_context():
+        minutes = _loaded(demo)
+        empty = next(p for p in minutes.paragraphs if not p.decisions and not p.is_confidential)
+        empty.body = None  # not committed: only the rendering is looked at
+        number = empty.number
+        html = document.protokoll_html(minutes, document.Audience.FULL)
+        db.session.rollback()
+    section = html.split(f'id="paragraf-{number}"', 1)[1].split("</section>", 1)[0]
+    assert "Inget att protokollföra." in section
+    # A § with text or a decision does not say so.
+    first = html.split(f'id="paragraf-{held.low}"', 1)[1].split("</section>", 1)[0]
+    assert "Inget att protokollföra." not in first
+
+
+def test_the_header_block_and_the_first_paragraph_share_page_one(app, demo, held):
+    with app.app_context(), app.test_request_context():
+        minutes = _loaded(demo)
+        paragraph = next(p for p in minutes.paragraphs if p.id == held.first_id)
+        # A first § too long for what is left of page 1 still starts there.
+        paragraph.body = "\n\n".join(["Ett långt stycke om samverkan mellan huvudmännen."] * 80)
+        pages = _page_texts(document.protokoll_html(minutes, document.Audience.FULL))
+        db.session.rollback()
+    assert len(pages) > 1
+    assert "Paragrafer" in pages[0]
+    assert held.first_title in pages[0]
+    assert "Ett långt stycke" in pages[0]
+
+
 def test_no_minutes_other_group_and_unknown_paragraph_are_404(client, auth, demo):
     auth.login_as("chair")
     # The coming meeting has not started: it has no minutes yet.

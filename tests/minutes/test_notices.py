@@ -41,7 +41,9 @@ def held_meeting(app, demo) -> None:
 def test_closing_tells_the_chair_and_the_justerare(app, client, auth, demo, smtp_server):  # noqa: F811
     held_meeting(app, demo)
     auth.login_as(permissions.CHAIR)
-    response = client.post(f"/groups/{demo.group_id}/meetings/{demo.meeting_id}/close")
+    response = client.post(
+        f"/groups/{demo.group_id}/meetings/{demo.meeting_id}/close", data={"confirm": "yes"}
+    )
     assert response.status_code == 303
     messages = smtp_server.wait_for(2)
     assert sorted(m["To"] for m in messages) == sorted([CHAIR, ADJUSTER])
@@ -61,7 +63,7 @@ def test_closing_tells_the_chair_and_the_justerare(app, client, auth, demo, smtp
 def test_a_return_tells_the_secretary_and_justering_tells_the_group(app, client, auth, demo, smtp_server):  # noqa: F811
     held_meeting(app, demo)
     auth.login_as(permissions.CHAIR)
-    client.post(f"/groups/{demo.group_id}/meetings/{demo.meeting_id}/close")
+    client.post(f"/groups/{demo.group_id}/meetings/{demo.meeting_id}/close", data={"confirm": "yes"})
     smtp_server.wait_for(2)
 
     auth.logout()

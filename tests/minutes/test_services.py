@@ -45,6 +45,7 @@ from po_meetings.models import (
     utcnow,
 )
 from po_meetings.personnummer import DEFAULT_MESSAGE
+from po_meetings.system_errors import queries as system_error_queries
 
 PERSONNUMMER = "19121212-1212"
 YES, NO, ABSTAIN = VoteChoice.YES, VoteChoice.NO, VoteChoice.ABSTAIN
@@ -220,6 +221,32 @@ def test_starting_the_meeting_opens_minutes_with_one_paragraph_per_agenda_item(m
     assert minutes.chair_id == m.ids["chair"]
 
 
+def test_standing_items_write_what_was_on_the_table_into_their_paragraph(app_ctx, demo):
+    meeting = db.session.get(Meeting, demo.meeting_id)
+    chair = db.session.get(Membership, demo.membership("ordforande@demo.se"))
+    waiting, total = system_error_queries.waiting_to_be_taken_up(
+        meeting, chair, meeting.max_new_system_errors
+    )
+    open_rows = services.open_follow_ups(meeting.group_id, chair, before=meeting.starts_at)
+    assert waiting and open_rows.actions, "the demo has reports waiting and open uppdrag"
+    m = Meet(demo)
+    formalia, systems = m.par(1).body, m.par(4).body
+    # 4a: every report listed on the agenda, by number, and the rest counted.
+    assert "Systemfel som väntade på att tas upp:" in systems
+    for report in waiting:
+        assert report.number in systems
+    if total > len(waiting):
+        assert f"och {total - len(waiting)} till som väntar i registret" in systems
+    # 1d: the open uppdrag with owner, under the sub-item's heading.
+    follow_up = formalia.split("**d) Uppföljning av tidigare beslut**", 1)[1]
+    assert "Öppna uppdrag:" in follow_up
+    for action in open_rows.actions:
+        if not action.decision.paragraph.is_confidential:
+            assert action.owner.user.name in follow_up
+    # 1c: the previous protokoll, justerat or not.
+    assert re.search(r"Protokollet från mötet \d{4}-\d{2}-\d{2} är (justerat|ännu inte justerat)", formalia)
+
+
 def test_a_confidential_sub_item_gets_its_own_confidential_paragraph(app_ctx, demo):
     meeting = db.session.get(Meeting, demo.meeting_id)
     top = next(i for i in meeting.items if i.title == "Systemfrågor")
@@ -237,7 +264,9 @@ def test_attendance_starts_from_the_answers_to_the_kallelse(m):
     presence = {key: services._attendance(m.minutes, i).presence for key, i in m.ids.items()}
     assert presence["member"] == Presence.PRESENT.value  # answered deltar
     assert presence["fk"] == Presence.APOLOGIES.value  # answered förhinder
-    assert presence["chair"] == presence["ombud"] == presence["sub"] == Presence.ABSENT.value
+    assert (
+        presence["chair"] == presence["ombud"] == presence["sub"] == Presence.UNKNOWN.value
+    )  # no answer: ej angivet, not absent
     assert len(m.minutes.attendances) == len(m.ids)
 
 
@@ -495,9 +524,12 @@ def test_quorum_needs_more_than_half_of_the_seats(m):
     services.set_attendance(m.minutes, m.chair, m.ids["sub"], Presence.PRESENT, serving_for_id=m.ids["fk"])
     part = services.participation(m.par(2))
     assert (part.present_seats, part.is_quorate) == (4, True)
-    # Jäv does not change the quorum, and the warning does not block a decision.
-    services.recuse(m.par(2), m.chair, m.ids["vice"])
-    assert services.participation(m.par(2)).is_quorate
+    # A jävig member does not count towards the quorum of that § (only that one), and the
+    # warning does not block a decision.
+    services.recuse(m.par(2), m.chair, m.ids["vice"], "Eget intresse")
+    part = services.participation(m.par(2))
+    assert (part.present_seats, part.is_quorate) == (3, False)
+    assert services.participation(m.par(3)).is_quorate
     services.set_attendance(m.minutes, m.chair, m.ids["sub"], Presence.ABSENT)
     assert not services.participation(m.par(2)).is_quorate
     assert (
@@ -912,7 +944,7 @@ def test_a_decision_links_only_reports_in_the_groups_register(full):
 @pytest.mark.parametrize(
     ("secretary", "adjusters", "message"),
     [
-        ("vc", ("fk",), "Per Sandberg är inte närvarande"),
+        ("vc", ("fk",), "Per Sandberg är inte markerad som närvarande"),
         ("vc", ("chair",), "Ordföranden justerar redan"),
         ("vc", ("vc",), "Sekreteraren kan inte vara justerare"),
         ("vc", ("asby", "rsmh", "member"), "en eller två justerare"),

@@ -23,6 +23,9 @@ MINUTES_ENDPOINT_ARGS = {
     "minutes.paragraph_confidentiality": _PARAGRAPH,
     "minutes.release_paragraph": _PARAGRAPH,
     "minutes.approve_paragraph": _PARAGRAPH,
+    "minutes.table_paragraph": _PARAGRAPH,
+    "minutes.untable_paragraph": _PARAGRAPH,
+    "minutes.take_up_tabled": _PARAGRAPH,
     "minutes.create_guest": _PARAGRAPH,
     "minutes.create_recusal": _PARAGRAPH,
     "minutes.create_note": _PARAGRAPH,
@@ -98,6 +101,10 @@ def url_args(endpoint: str, demo) -> dict:
         args["number"] = demo.report_number
     if endpoint == "system_errors.record_reply":
         args["escalation_id"] = demo.escalation_id
+    if endpoint.startswith("decisions."):
+        args["group_id"] = demo.group_id
+    if endpoint == "search.index":
+        args["group_id"] = demo.group_id
     if endpoint.startswith(("minutes.", "follow_up.")):
         # The minutes of the latest justerade demo meeting, and one object of each kind in them.
         args["group_id"] = demo.group_id

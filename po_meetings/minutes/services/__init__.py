@@ -15,15 +15,36 @@ One module per concern, each importing only those before it in this list:
 - ``paragraphs``: §§ and jäv;
 - ``decisions``: decisions, votes, reservations and protokollsanteckningar;
 - ``follow_up``: uppdrag, återrapportering, linked system errors, what is open for the next meeting;
-- ``closing``: closing the meeting, justering and rättelser.
+- ``closing``: closing the meeting, justering and rättelser;
+- ``tabling``: bordläggning, and taking a tabled matter up again at a later meeting.
 
 Other code imports this package (``from ..minutes import services``) and finds every rule here.
 """
 
 from ...dates import STOCKHOLM as STOCKHOLM  # minutes/document.py reads it from here
+from .attendance import (
+    OFFICER_FIELDS,
+    AttendanceEntry,
+    AttendanceRefusal,
+    OfficerChoice,
+    add_guest,
+    choose_officers,
+    remove_guest,
+    set_attendance,
+    set_attendances,
+    set_officers,
+)
 from .attendance import _attendance as _attendance  # the rule tests look at a member's row
-from .attendance import add_guest, remove_guest, set_attendance, set_officers
-from .closing import add_correction, approvers, close, current_approvals, justera
+from .closing import (
+    ClosingSummary,
+    add_correction,
+    approvers,
+    close,
+    closing_summary,
+    current_approvals,
+    justera,
+    withdraw_justering,
+)
 from .decisions import (
     add_decision,
     cast_vote,
@@ -52,6 +73,7 @@ from .opening import open_minutes, renumber_year
 from .paragraphs import (
     add_paragraph,
     approve_at_meeting,
+    recusal_candidates,
     recuse,
     release_paragraph,
     save_paragraph,
@@ -75,8 +97,26 @@ from .rules import (
     leads,
     sees_confidential,
 )
+from .tabling import (
+    is_open_tabled,
+    open_tabled,
+    resumed_in,
+    table_paragraph,
+    take_up_tabled,
+    untable_paragraph,
+)
 
 __all__ = [
+    "OFFICER_FIELDS",
+    "AttendanceEntry",
+    "AttendanceRefusal",
+    "ClosingSummary",
+    "OfficerChoice",
+    "choose_officers",
+    "closing_summary",
+    "recusal_candidates",
+    "set_attendances",
+    "withdraw_justering",
     "CLOSED",
     "LOCKED",
     "NON_VOTING_ROLES",
@@ -105,6 +145,7 @@ __all__ = [
     "get_paragraph",
     "is_adjuster",
     "is_chair",
+    "is_open_tabled",
     "is_secretary",
     "justera",
     "leads",
@@ -114,6 +155,7 @@ __all__ = [
     "motivate",
     "open_follow_ups",
     "open_minutes",
+    "open_tabled",
     "paragraph_count",
     "participation",
     "present_at",
@@ -124,6 +166,7 @@ __all__ = [
     "renumber_year",
     "request_note",
     "reserve",
+    "resumed_in",
     "save_paragraph",
     "sees_confidential",
     "set_action_status",
@@ -131,6 +174,9 @@ __all__ = [
     "set_officers",
     "set_organisation_approval",
     "set_paragraph_confidential",
+    "table_paragraph",
+    "take_up_tabled",
+    "untable_paragraph",
     "update_decision",
     "visible_paragraphs",
     "voting_seats",

@@ -45,6 +45,7 @@ def minutes_of(meeting: Meeting) -> Minutes | None:
                 selectinload(Paragraph.notes).selectinload(MinutesNote.membership),
                 selectinload(Paragraph.released_by),
                 selectinload(Paragraph.updated_by),
+                selectinload(Paragraph.resumes),  # the tabled § a § takes up again, if any
             ),
             selectinload(Minutes.attendances).options(
                 selectinload(Attendance.membership).options(

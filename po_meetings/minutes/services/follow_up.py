@@ -28,6 +28,7 @@ from ...models import (
     utcnow,
 )
 from ...system_errors import services as register
+from .. import notices
 from .rules import (
     SEAT_ROLES,
     _local_day,
@@ -79,6 +80,7 @@ def add_action(
     db.session.add(action)
     _touch(minutes)
     db.session.flush()
+    notices.action_assigned(action, by)
     return action
 
 

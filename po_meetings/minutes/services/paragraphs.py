@@ -17,6 +17,7 @@ from ...models import (
     utcnow,
 )
 from .opening import renumber_year
+from .quorum import participation
 from .rules import (
     EditConflict,
     _local_day,
@@ -131,8 +132,10 @@ def approve_at_meeting(paragraph: Paragraph, by: Membership) -> Paragraph:
 # -- jäv ---------------------------------------------------------------------------------------------
 
 
-def recuse(paragraph: Paragraph, by: Membership, membership_id: int) -> Recusal:
-    """Mark a member jävig for a §: no vote and no reservation there, and the minutes say so."""
+def recuse(paragraph: Paragraph, by: Membership, membership_id: int, ground: str | None = None) -> Recusal:
+    """Mark a member jävig for a §, with the ground (jävsgrund): no vote and no reservation there,
+    the quorum of the § does not count them, and the minutes say so. Only a voter present at the
+    § can be jävig."""
     minutes = paragraph.minutes
     _require_open(minutes)
     _require_writer(minutes, by)
@@ -140,8 +143,15 @@ def recuse(paragraph: Paragraph, by: Membership, membership_id: int) -> Recusal:
     membership = _member_of(minutes, membership_id, "Den jäviga")
     if membership.role_enum == Role.OMBUD:
         raise DomainError("Ett ombud deltar inte i beslut och kan inte anmäla jäv.")
+    ground = clean_text(ground, 500, "Jävsgrunden")
+    refuse_personnummer(ground)
     if any(r.membership_id == membership.id for r in paragraph.recusals):
         raise DomainError(f"{membership.user.name} är redan antecknad som jävig i {paragraph.label}.")
+    if membership.id not in {m.id for m in recusal_candidates(paragraph)}:
+        raise DomainError(
+            f"{membership.user.name} är inte närvarande och röstberättigad i {paragraph.label} "
+            "och kan inte anmäla jäv där."
+        )
     for decision in paragraph.decisions:
         if any(v.membership_id == membership.id for v in decision.votes) or any(
             r.membership_id == membership.id for r in decision.reservations
@@ -150,10 +160,15 @@ def recuse(paragraph: Paragraph, by: Membership, membership_id: int) -> Recusal:
                 f"{membership.user.name} har redan röstat eller reserverat sig i {paragraph.label}; "
                 "ta bort det först."
             )
-    recusal = Recusal(paragraph=paragraph, group_id=paragraph.group_id, membership=membership)
+    recusal = Recusal(paragraph=paragraph, group_id=paragraph.group_id, membership=membership, ground=ground)
     db.session.add(recusal)
     db.session.flush()
     return recusal
+
+
+def recusal_candidates(paragraph: Paragraph) -> list[Membership]:
+    """Return who can be jävig in a §: the voters present at it who are not jäviga already."""
+    return participation(paragraph).voters
 
 
 def withdraw_recusal(recusal: Recusal, by: Membership) -> None:
