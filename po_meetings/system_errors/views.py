@@ -231,6 +231,7 @@ def edit_context(report: SystemErrorReport) -> dict:
 def categories_context() -> dict:
     """Return the category field with the categories of the level in the query string."""
     form = ReportForm(request.args, meta={"csrf": False})
+    form.set_choices([])  # only the category field is shown; the others need no organisations
     level = request.args.get("level") or None
     if level not in {lv.value for lv in Level}:
         level = None
