@@ -150,6 +150,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "statistics.index": GROUP,
     "statistics.edit": STATISTICS_REPORTERS,
     "statistics.save": STATISTICS_REPORTERS,
+    "statistics.categories": LEADERS,
+    "statistics.update_categories": LEADERS,
     # follow-up between meetings: action items and återrapportering
     "follow_up.index": GROUP,
     "follow_up.update_action": MEMBERS,

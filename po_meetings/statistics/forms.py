@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from wtforms import HiddenField, IntegerField
+from wtforms import HiddenField, IntegerField, TextAreaField
 from wtforms.validators import NumberRange, Optional
 
-from ..forms import BaseForm
+from ..forms import BaseForm, free_text
 from ..models import AGE_GROUPS, CategoryKind, Flow, Gender
 from ..models.statistics import AGE_LABELS, FLOW_LABELS, GENDER_LABELS, TOTAL, cell_key
 from .services import NEGATIVE_MESSAGE, Counts, category_cell
@@ -97,3 +97,17 @@ def statistics_form(ways: list[str], reasons: list[str], **kwargs) -> Statistics
     attributes["category_fields"] = tuple(fields)
     form_class = type("GroupStatisticsForm", (StatisticsForm,), attributes)
     return form_class(**kwargs)
+
+
+class CategoriesForm(BaseForm):
+    """The group's two category lists, one category per line."""
+
+    contact_ways = TextAreaField(
+        "Hur klienterna kom i kontakt (en kategori per rad)", validators=free_text(7000)
+    )
+    contact_reasons = TextAreaField("Orsaker till kontakt (en kategori per rad)", validators=free_text(7000))
+
+    @staticmethod
+    def lines(text: str | None) -> list[str]:
+        """Return the non-empty lines of a list."""
+        return [line.strip() for line in (text or "").splitlines() if line.strip()]

@@ -7,7 +7,8 @@ from flask import g, url_for
 from .. import answers
 from ..answers import View
 from . import bp, services, views
-from .services import CountsRefused
+from .forms import CategoriesForm
+from .services import CategoriesRefused, CountsRefused
 
 
 @bp.get("")
@@ -48,3 +49,33 @@ def save(group_id, year, quarter):
     entry = View(views.ENTRY, lambda: views.entry_context(year, quarter))
     fragment = View(views.ENTRY_FORM, lambda: views.entry_context(year, quarter))
     return answers.refused(fragment=fragment, page=entry)
+
+
+@bp.get("/categories")
+def categories(group_id):
+    """Show the group's categories: how clients came into contact and the reasons for contact."""
+    return View(views.CATEGORIES, views.categories_context).render()
+
+
+@bp.post("/categories")
+def update_categories(group_id):
+    """Save the group's categories (the chair or vice chair)."""
+    form = CategoriesForm()
+    done = answers.attempt(
+        services.set_all_categories,
+        g.group.id,
+        g.membership,
+        form.lines(form.contact_ways.data),
+        form.lines(form.contact_reasons.data),
+        form=form,
+        keep_as="categories",
+    )
+    if done:
+        notice = "Kategorierna är sparade."
+        return answers.saved(notice, to=url_for("statistics.categories", group_id=group_id))
+    if isinstance(done.error, CategoriesRefused):
+        # The refusal goes beside the list it concerns instead of at the top.
+        field = form.contact_ways if done.error.kind == "contact_way" else form.contact_reasons
+        form.form_errors.remove(done.message)
+        field.errors = [*field.errors, done.message]
+    return answers.refused(page=View(views.CATEGORIES, views.categories_context))

@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy.exc import IntegrityError
 
 from ..dates import local
-from ..domain import DomainError
+from ..domain import DomainError, refuse_personnummer
 from ..extensions import db
 from ..models import (
     AGE_GROUPS,
@@ -30,6 +30,7 @@ from ..models import (
     utcnow,
 )
 from ..models.statistics import (
+    CATEGORY_KIND_LABELS,
     CELLS,
     DEFAULT_CATEGORIES,
     FLOW_LABELS,
@@ -369,3 +370,67 @@ def _fill(
                 statistics.category_counts.append(ClientCategoryCount(category=category, count=value))
             elif row.count != value:
                 row.count = value
+
+
+class CategoriesRefused(DomainError):
+    """A list of categories that cannot be kept; ``kind`` names the list it concerns."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        self.kind = kind
+        super().__init__(message)
+
+
+def set_all_categories(group_id: int, by: Membership | None, ways: list[str], reasons: list[str]) -> None:
+    """Set both of a group's category lists at once (the settings page saves them together)."""
+    set_categories(group_id, by, CategoryKind.CONTACT_WAY.value, ways)
+    set_categories(group_id, by, CategoryKind.CONTACT_REASON.value, reasons)
+
+
+#: The most categories of one kind a group keeps (the form shows a cell for each).
+MAX_CATEGORIES = 30
+
+
+def set_categories(group_id: int, by: Membership | None, kind: str, names: list[str]) -> list[ClientCategory]:
+    """Set a group's categories of one kind, in order (the chair or vice chair).
+
+    A category left out is no longer used but kept, with the counts entered for it; one named
+    again is used again.
+    """
+    if by is None or not by.is_active or not by.is_leading or by.group_id != group_id:
+        raise DomainError("Bara gruppens ordförande och vice ordförande kan ändra kategorierna.")
+    try:
+        refuse_personnummer(*names)
+    except DomainError as error:
+        raise CategoriesRefused(kind, str(error)) from None
+    cleaned = [" ".join(name.split()) for name in names]
+    cleaned = [name for name in cleaned if name]
+    what = CATEGORY_KIND_LABELS[CategoryKind(kind)]
+    if not cleaned:
+        raise CategoriesRefused(kind, f"Ange minst en kategori för ”{what.lower()}”.")
+    if len(cleaned) > MAX_CATEGORIES:
+        raise CategoriesRefused(kind, f"Högst {MAX_CATEGORIES} kategorier.")
+    if any(len(name) > 200 for name in cleaned):
+        raise CategoriesRefused(kind, "En kategori får vara högst 200 tecken.")
+    seen: set[str] = set()
+    for name in cleaned:
+        if name.casefold() in seen:
+            raise CategoriesRefused(kind, f"Kategorin ”{name}” står två gånger.")
+        seen.add(name.casefold())
+    existing = {c.name.casefold(): c for c in queries.categories(group_id, kind, active_only=False)}
+    if not existing:
+        ensure_categories(group_id)
+        existing = {c.name.casefold(): c for c in queries.categories(group_id, kind, active_only=False)}
+    wanted = {name.casefold(): position for position, name in enumerate(cleaned)}
+    for key, category in existing.items():
+        if key not in wanted:
+            category.is_active = False
+    for name in cleaned:
+        category = existing.get(name.casefold())
+        if category is None:
+            category = ClientCategory(group_id=group_id, kind=kind, name=name)
+            db.session.add(category)
+        category.name = name
+        category.position = wanted[name.casefold()]
+        category.is_active = True
+    db.session.flush()
+    return queries.categories(group_id, kind)

@@ -11,10 +11,11 @@ from ..domain import DomainError
 from ..models import AGE_GROUPS, CategoryKind, ClientStatistics, Flow, Gender
 from ..models.statistics import AGE_LABELS, CATEGORY_KIND_LABELS, FLOW_LABELS, GENDER_LABELS, TOTAL, cell_key
 from . import queries, services
-from .forms import StatisticsForm, statistics_form
+from .forms import CategoriesForm, StatisticsForm, statistics_form
 from .services import Counts, Quarter
 
 PAGE = "statistics/index.html"
+CATEGORIES = "statistics/categories.html"
 ENTRY = "statistics/entry.html"
 ENTRY_FORM = "statistics/_entry_form.html"
 
@@ -53,6 +54,23 @@ def page_context() -> dict:
         "any_entered": any(r.statistics is not None for r in rows),
         "may_enter": services.may_enter(g.membership),
     }
+
+
+def categories_form() -> CategoriesForm:
+    """Return the categories form: the failed one if kept, else the group's lists as they are."""
+    kept = answers.kept("categories")
+    if kept is not None:
+        return kept
+    return CategoriesForm(
+        formdata=None,
+        contact_ways="\n".join(services.category_names(g.group.id, CategoryKind.CONTACT_WAY)),
+        contact_reasons="\n".join(services.category_names(g.group.id, CategoryKind.CONTACT_REASON)),
+    )
+
+
+def categories_context() -> dict:
+    """Return the categories page's context."""
+    return {"group": g.group, "form": categories_form()}
 
 
 def entry_form(year: int, quarter: int) -> StatisticsForm:

@@ -232,3 +232,26 @@ def test_the_standing_item_compares_the_latest_quarter_with_the_one_before_and_a
     assert cells == [str(quarters[q][0]) for q in (latest, previous, earlier)]
     row = table.partition("Klienter vid kvartalets slut</th>")[2].partition("</tr>")[0]
     assert re.findall(r"<td>(\d+)</td>", row) == [str(quarters[q][3]) for q in (latest, previous, earlier)]
+
+
+def test_the_chair_edits_the_categories_and_the_entry_form_follows(app, client, auth, demo):
+    auth.login_as(permissions.CHAIR)
+    page = client.get(url(demo, "/categories"))
+    assert page.status_code == 200 and "Egen kontakt" in page.text
+    response = client.post(
+        url(demo, "/categories"),
+        data={"contact_ways": "Egen kontakt\nPsykiatrin\nFrån skolan", "contact_reasons": "Boende\nBoende"},
+    )
+    assert response.status_code == 422
+    assert "Kategorin ”Boende” står två gånger." in response.text.partition('id="contact_reasons-error"')[2]
+    response = client.post(
+        url(demo, "/categories"),
+        data={"contact_ways": "Egen kontakt\nPsykiatrin\nFrån skolan", "contact_reasons": "Boende\nSkulder"},
+    )
+    assert response.status_code == 303
+    now = current()
+    html = client.get(url(demo, f"/{now.year}/{now.number}")).text
+    assert "Från skolan" in html and "Skulder" in html and "Socialtjänsten" not in html
+    auth.logout()
+    auth.login_as(permissions.OMBUD)
+    assert client.get(url(demo, "/categories")).status_code == 403

@@ -266,3 +266,29 @@ def test_the_demo_has_last_years_quarters_and_this_years_completed_ones(app_ctx,
     assert entered == expected
     for statistics in db.session.scalars(select(ClientStatistics)):
         assert services.check_counts(services.Counts.of(statistics)) == []
+
+
+# -- the group's categories ------------------------------------------------------------------------
+
+
+def test_the_chair_keeps_the_categories_and_a_removed_one_keeps_its_counts(app_ctx, demo):
+    chair = member(demo, "ordforande@demo.se")
+    last = current().previous  # entered by the demo, with a count for "Boende"
+    services.set_categories(demo.group_id, chair, "contact_reason", ["Boende", "Ekonomi och försörjning"])
+    services.set_categories(demo.group_id, chair, "contact_reason", ["Ekonomi och försörjning", "Skulder"])
+    db.session.commit()
+    assert services.category_names(demo.group_id, "contact_reason") == ["Ekonomi och försörjning", "Skulder"]
+    statistics = services.queries.quarter(demo.group_id, last.year, last.number)
+    kept = [c for c in statistics.category_counts if c.category.name == "Boende"]
+    assert kept and not kept[0].category.is_active
+
+
+def test_category_lists_are_checked(app_ctx, demo):
+    chair = member(demo, "ordforande@demo.se")
+    with pytest.raises(services.CategoriesRefused, match="står två gånger") as refused:
+        services.set_categories(demo.group_id, chair, "contact_way", ["Psykiatrin", "psykiatrin"])
+    assert refused.value.kind == "contact_way"
+    with pytest.raises(services.CategoriesRefused, match="minst en kategori"):
+        services.set_categories(demo.group_id, chair, "contact_way", ["  "])
+    with pytest.raises(DomainError, match="ordförande och vice ordförande"):
+        services.set_categories(demo.group_id, member(demo, "ombud@demo.se"), "contact_way", ["Psykiatrin"])
