@@ -241,7 +241,8 @@ class ClientCategoryCount(Audited, db.Model):
     count: Mapped[int] = mapped_column(Integer)
 
     statistics: Mapped[ClientStatistics] = relationship(back_populates="category_counts")
-    category: Mapped[ClientCategory] = relationship()
+    #: Loaded with the count: a quarter's form and report read every count's category.
+    category: Mapped[ClientCategory] = relationship(lazy="joined")
 
     @property
     def audit_group_id(self) -> int | None:

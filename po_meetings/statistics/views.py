@@ -73,14 +73,13 @@ def categories_context() -> dict:
     return {"group": g.group, "form": categories_form()}
 
 
-def entry_form(year: int, quarter: int) -> StatisticsForm:
+def entry_form(statistics: ClientStatistics | None) -> StatisticsForm:
     """Return a quarter's form: the failed one if kept, else filled from what is saved (or empty)."""
-    ways = services.category_names(g.group.id, CategoryKind.CONTACT_WAY)
-    reasons = services.category_names(g.group.id, CategoryKind.CONTACT_REASON)
     kept = answers.kept(FORM_KEY)
     if kept is not None:
         return kept
-    statistics = queries.quarter(g.group.id, year, quarter)
+    ways = services.category_names(g.group.id, CategoryKind.CONTACT_WAY)
+    reasons = services.category_names(g.group.id, CategoryKind.CONTACT_REASON)
     counts = Counts.of(statistics) if statistics is not None else None
     data: dict = {"version": str(statistics.version if statistics is not None else 0)}
     if counts is not None:
@@ -115,7 +114,7 @@ def entry_context(year: int, quarter: int) -> dict:
     except DomainError as error:
         chosen, refusal = Quarter(year, quarter), str(error)
     statistics = queries.quarter(g.group.id, year, quarter)
-    form = None if refusal else entry_form(year, quarter)
+    form = None if refusal else entry_form(statistics)
     return {
         "group": g.group,
         "quarter": chosen,

@@ -9,11 +9,12 @@ from sqlalchemy import func, select
 
 from po_meetings import permissions
 from po_meetings.extensions import db
-from po_meetings.models import AGE_GROUPS, AuditEvent, ClientStatistics, Flow, Gender
+from po_meetings.models import AGE_GROUPS, AuditEvent, ClientStatistics, Flow, Gender, Membership
 from po_meetings.models.statistics import DEFAULT_CATEGORIES, TOTAL, cell_key
 from po_meetings.statistics import services
 from po_meetings.statistics.services import Quarter
 
+from ..support.query_count import counting_queries
 from .test_services import balanced
 
 HTMX = {"HX-Request": "true"}
@@ -255,3 +256,33 @@ def test_the_chair_edits_the_categories_and_the_entry_form_follows(app, client, 
     auth.logout()
     auth.login_as(permissions.OMBUD)
     assert client.get(url(demo, "/categories")).status_code == 403
+
+
+def add_old_quarters(app, demo, years: range) -> None:
+    """Enter every quarter of some earlier years (before the demo's), by the ombud."""
+    with app.app_context():
+        ombud = db.session.get(Membership, demo.membership("ombud@demo.se"))
+        for year in years:
+            for number in range(1, 5):
+                services.save_quarter(demo.group_id, ombud, year, number, balanced())
+        db.session.commit()
+
+
+def count_page_queries(app, client, url: str) -> int:
+    with app.app_context():
+        engine = db.engine
+    with counting_queries(engine) as statements:
+        assert client.get(url).status_code == 200
+    return len(statements)
+
+
+def test_the_pages_make_as_many_queries_for_many_quarters_as_for_few(app, client, auth, demo):
+    now = current()
+    auth.login_as(permissions.OMBUD)
+    pages = (url(demo), url(demo, f"/{now.previous.year}/{now.previous.number}"))
+    meeting = f"/groups/{demo.group_id}/meetings/{demo.meeting_id}"
+    few = [count_page_queries(app, client, page) for page in (*pages, meeting)]
+    add_old_quarters(app, demo, range(now.year - 8, now.year - 2))
+    many = [count_page_queries(app, client, page) for page in (*pages, meeting)]
+    assert many == few
+    assert max(few[:2]) <= 15
