@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from ..dates import local
 from ..meetings.standing import plain, provider, record
-from ..models import ClientStatistics, Meeting, Membership, StandingKind
+from ..models import Meeting, Membership, StandingKind
 from . import queries
+from .queries import QuarterTotals
 from .services import Quarter, mask_small
 
 #: The rows of the comparison: (label, how to read it off a quarter).
@@ -26,9 +27,9 @@ ROWS = (
 class Comparison:
     """The latest quarter entered by a day, the quarter before and the same quarter a year earlier."""
 
-    latest: ClientStatistics
-    previous: ClientStatistics | None
-    year_earlier: ClientStatistics | None
+    latest: QuarterTotals
+    previous: QuarterTotals | None
+    year_earlier: QuarterTotals | None
 
     @property
     def rows(self) -> list[tuple[str, int, int | None, int | None]]:
@@ -47,12 +48,12 @@ class Comparison:
 def comparison(group_id: int, meeting: Meeting) -> Comparison | None:
     """Return the comparison as of a meeting's day (quarters begun by then), or None if none."""
     up_to = Quarter.of(local(meeting.starts_at).date())
-    entered = {Quarter(s.year, s.quarter): s for s in queries.quarters(group_id)}
-    begun = sorted((q for q in entered if q <= up_to), reverse=True)
-    if not begun:
+    totals = queries.latest_totals(group_id, up_to.year, up_to.number)
+    if not totals:
         return None
-    latest = begun[0]
-    return Comparison(entered[latest], entered.get(latest.previous), entered.get(latest.a_year_earlier))
+    entered = {Quarter(t.year, t.quarter): t for t in totals}
+    latest = Quarter(totals[0].year, totals[0].quarter)
+    return Comparison(totals[0], entered.get(latest.previous), entered.get(latest.a_year_earlier))
 
 
 @provider(StandingKind.CLIENT_STATISTICS)
