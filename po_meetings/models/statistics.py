@@ -200,7 +200,11 @@ class ClientCount(Audited, db.Model):
         return self.statistics.group_id if self.statistics is not None else None
 
     def __str__(self) -> str:
-        return cell_key(self.flow, self.gender, self.age_group)
+        # The labels' StrEnum keys equal their plain string values.
+        age = "totalt" if self.age_group == TOTAL else AGE_LABELS.get(self.age_group, self.age_group)
+        flow = FLOW_LABELS.get(self.flow, self.flow)
+        gender = GENDER_LABELS.get(self.gender, self.gender)
+        return f"{flow}, {gender.lower()}, {age}"
 
 
 class ClientCategory(Audited, db.Model):
@@ -250,4 +254,4 @@ class ClientCategoryCount(Audited, db.Model):
         return self.statistics.group_id if self.statistics is not None else None
 
     def __str__(self) -> str:
-        return f"kategori {self.category_id}"
+        return self.category.name if self.category is not None else f"kategori {self.category_id}"

@@ -292,3 +292,31 @@ def test_category_lists_are_checked(app_ctx, demo):
         services.set_categories(demo.group_id, chair, "contact_way", ["  "])
     with pytest.raises(DomainError, match="ordförande och vice ordförande"):
         services.set_categories(demo.group_id, member(demo, "ombud@demo.se"), "contact_way", ["Psykiatrin"])
+
+
+def test_a_meeting_that_starts_records_the_latest_quarter_with_small_counts_masked(app_ctx, demo):
+    from po_meetings.models import Meeting
+    from po_meetings.statistics.standing import record_client_statistics
+
+    quarter = current()
+    services.save_quarter(
+        demo.group_id, member(demo, "ombud@demo.se"), quarter.year, quarter.number, balanced()
+    )
+    db.session.commit()
+    text = record_client_statistics(db.session.get(Meeting, demo.meeting_id), None)
+    assert text.startswith(f"Klientstatistik för kvartal {quarter.number} {quarter.year}:")
+    assert "- Klienter vid kvartalets början: 20" in text
+    assert "- Nya klienter: \\<5" in text  # "<5", escaped for Markdown: the protokoll may leave the group
+    assert "- Klienter vid kvartalets slut: 21" in text
+
+
+def test_the_audit_trail_names_a_cell_in_swedish(app_ctx, demo):
+    quarter = current()
+    statistics = services.save_quarter(
+        demo.group_id, member(demo, "ombud@demo.se"), quarter.year, quarter.number, balanced()
+    )
+    db.session.commit()
+    cell = next(
+        c for c in statistics.counts if (c.flow, c.gender, c.age_group) == ("closed", "men", "65_plus")
+    )
+    assert str(cell) == "Avslutade klienter, män, 65 år och äldre"
