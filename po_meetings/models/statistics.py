@@ -120,14 +120,16 @@ class ClientStatistics(Audited, db.Model):
     with_minor_children: Mapped[int] = mapped_column(Integer)
     #: varav klienter med hemmaboende barn (även växelvis boende)
     with_children_at_home: Mapped[int] = mapped_column(Integer)
-    #: version (1 when entered, one more for each edit)
-    version: Mapped[int] = mapped_column(Integer, default=1)
+    #: version (1 when entered, one more for each edit; an edit from an older version is refused)
+    version: Mapped[int] = mapped_column(Integer)
     #: inrapporterad av
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: senast ändrad av
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __mapper_args__ = {"version_id_col": version}
 
     counts: Mapped[list[ClientCount]] = relationship(
         back_populates="statistics", cascade="all, delete-orphan", lazy="selectin"

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..dates import local
 from ..domain import DomainError, refuse_personnummer
@@ -53,6 +54,10 @@ NOT_ALLOWED_MESSAGE = (
 )
 FUTURE_MESSAGE = (
     "Kvartalet har inte börjat ännu. Statistik rapporteras för ett pågående eller avslutat kvartal."
+)
+CHANGED_MESSAGE = (
+    "Statistiken för kvartalet har ändrats av någon annan sedan du öppnade sidan. "
+    "Ladda om sidan, kontrollera siffrorna och spara igen."
 )
 RACE_MESSAGE = (
     "Någon annan rapporterade statistiken för kvartalet samtidigt. "
@@ -304,18 +309,19 @@ def save_quarter(
     statistics = queries.quarter(group_id, year, quarter)
     current = statistics.version if statistics is not None else 0
     if version is not None and version != current:
-        raise DomainError(
-            "Statistiken för kvartalet har ändrats av någon annan sedan du öppnade sidan. "
-            "Ladda om sidan, kontrollera siffrorna och spara igen."
-        )
+        raise DomainError(CHANGED_MESSAGE)
     if statistics is None:
         statistics = _insert(group_id, by, year, quarter, counts)
     else:
-        statistics.version += 1
+        # Always an UPDATE of the quarter's row, so its version moves on (version_id_col).
         statistics.updated_by_id = by.user_id
         statistics.updated_at = utcnow()
     _fill(statistics, counts, categories)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except StaleDataError:
+        # Another edit of the quarter committed between this one's read and its write.
+        raise DomainError(CHANGED_MESSAGE) from None
     return statistics
 
 
@@ -329,7 +335,6 @@ def _insert(group_id: int, by: Membership, year: int, quarter: int, counts: Coun
         clients_at_end=counts.clients_at_end,
         with_minor_children=counts.with_minor_children,
         with_children_at_home=counts.with_children_at_home,
-        version=1,
         created_by_id=by.user_id,
     )
     try:

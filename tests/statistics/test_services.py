@@ -320,3 +320,27 @@ def test_the_audit_trail_names_a_cell_in_swedish(app_ctx, demo):
         c for c in statistics.counts if (c.flow, c.gender, c.age_group) == ("closed", "men", "65_plus")
     )
     assert str(cell) == "Avslutade klienter, män, 65 år och äldre"
+
+
+def test_an_edit_that_crosses_another_is_refused_not_lost(app_ctx, demo):
+    """Two edits read version 1; the one that writes second finds version 2 and is refused."""
+    from sqlalchemy import update
+
+    quarter = current()
+    ombud = member(demo, "ombud@demo.se")
+    statistics = services.save_quarter(demo.group_id, ombud, quarter.year, quarter.number, balanced())
+    db.session.commit()
+    assert statistics.version == 1
+    # The other edit commits while this one is under way (this session still holds version 1).
+    db.session.execute(
+        update(ClientStatistics).where(ClientStatistics.id == statistics.id).values(version=2),
+        execution_options={"synchronize_session": False},
+    )
+    with pytest.raises(DomainError, match="ändrats av någon annan"):
+        services.save_quarter(
+            demo.group_id,
+            ombud,
+            quarter.year,
+            quarter.number,
+            balanced(clients_at_start=21, clients_at_end=22),
+        )
