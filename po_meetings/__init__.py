@@ -88,6 +88,7 @@ def _register_blueprints(app: Flask) -> None:
     from .meetings import bp as meetings_bp
     from .minutes import bp as minutes_bp
     from .search import bp as search_bp
+    from .statistics import bp as statistics_bp
     from .system_errors import bp as system_errors_bp
 
     app.register_blueprint(main_bp)
@@ -102,3 +103,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(follow_up_bp)
     app.register_blueprint(decisions_bp)
     app.register_blueprint(search_bp)
+    app.register_blueprint(statistics_bp)

@@ -14,6 +14,7 @@ from .minutes import demo as minutes_demo
 from .minutes import demo_history
 from .models import Group, OrganisationKind, Role, User
 from .notifications import services as notifications
+from .statistics import demo as statistics_demo
 from .system_errors import demo as system_errors_demo
 
 DEMO_PASSWORD = "demo-losenord"
@@ -128,6 +129,8 @@ def seed_demo() -> Group:
         if email == "ledamot.fk@demo.se":
             fk_member = membership
 
+    # The ombuds' client statistics first: a meeting that starts records the latest quarter.
+    statistics_demo.seed_statistics(group)
     _seed_meetings(group, users)
     last_year = demo_history.add_last_years_meetings(group)
     # The register first: the past meetings' minutes link decisions to its reports.

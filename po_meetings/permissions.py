@@ -42,6 +42,8 @@ GROUP = frozenset({CHAIR, VICE_CHAIR, MEMBER, SUBSTITUTE, CO_OPTED, OMBUD})
 LEADERS = frozenset({CHAIR, VICE_CHAIR})
 #: Members with a seat (ordinary or substitute): they may own and move on system errors.
 MEMBERS = frozenset({CHAIR, VICE_CHAIR, MEMBER, SUBSTITUTE})
+#: Those who report the group's client statistics: its ombuds, the chair and the vice chair.
+STATISTICS_REPORTERS = frozenset({OMBUD, CHAIR, VICE_CHAIR})
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "static": EVERYONE,
@@ -144,6 +146,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "minutes.print_view": GROUP,
     "minutes.pdf": GROUP,
     "minutes.extract_pdf": GROUP,
+    # client statistics per quarter (aggregate counts only)
+    "statistics.index": GROUP,
+    "statistics.edit": STATISTICS_REPORTERS,
+    "statistics.save": STATISTICS_REPORTERS,
+    "statistics.categories": LEADERS,
+    "statistics.update_categories": LEADERS,
     # follow-up between meetings: action items and återrapportering
     "follow_up.index": GROUP,
     "follow_up.update_action": MEMBERS,

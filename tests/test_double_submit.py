@@ -31,8 +31,12 @@ from po_meetings.models import (
     ReportStatus,
     SystemErrorReport,
 )
+from po_meetings.statistics import services as statistics_services
+from po_meetings.statistics.services import Quarter as StatisticsQuarter
 
 from .conftest import DEMO_PASSWORD, _test_config
+from .statistics.test_routes import form_data as statistics_form_data
+from .statistics.test_services import balanced as statistics_counts
 from .support import snapshot
 from .support.endpoints import url_args
 from .support.live_server import Browser, live_server
@@ -213,6 +217,18 @@ def _group(app, demo):
     }
 
 
+def _statistics(app, demo):
+    """The first entry of the current quarter (not yet entered in the demo), by an ombud."""
+    quarter = StatisticsQuarter.of(statistics_services.today())
+    return {
+        "statistics.save": (
+            OMBUD,
+            {"year": quarter.year, "quarter": quarter.number},
+            statistics_form_data(statistics_counts()),
+        )
+    }
+
+
 def _register(app, demo):
     today = date.today().isoformat()
     owner = report_owner(app, demo)
@@ -324,6 +340,7 @@ BUILDERS = {
         _minutes,
     ),
     "minutes.create_correction": _corrections,
+    "statistics.save": _statistics,
 }
 
 

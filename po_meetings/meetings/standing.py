@@ -3,7 +3,8 @@
 Each kind has a provider that returns what its fragment ``meetings/standing/_<kind>.html``
 shows. The areas above the meetings register their own providers with :func:`provider`
 (``po_meetings/minutes/standing.py``: follow-up; ``po_meetings/system_errors/standing.py``: the
-system errors waiting to be taken up), so this module never imports them.
+system errors waiting to be taken up; ``po_meetings/statistics/standing.py``: the client
+statistics), so this module never imports them.
 
 A *section* is the same for a block that every agenda shows, whatever items its template has
 (the tabled matters, registered by the minutes): its provider returns what the fragment
@@ -101,12 +102,6 @@ def record_previous_minutes(meeting: Meeting, by: Membership | None) -> str | No
     if minutes.approved_at is not None:
         return f"Protokollet från mötet {day} är justerat {local(minutes.approved_at).date().isoformat()}."
     return f"Protokollet från mötet {day} är ännu inte justerat."
-
-
-@provider(StandingKind.CLIENT_STATISTICS)
-def client_statistics(meeting: Meeting, membership: Membership | None) -> dict:
-    """The latest aggregate client statistics from the ombuds."""
-    return {"statistics": None}
 
 
 def fill(meeting: Meeting, membership: Membership | None, items) -> dict[str, dict]:

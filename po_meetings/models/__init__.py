@@ -59,6 +59,16 @@ from .notification import (
     StartPageVisit,
 )
 from .security import LoginFailure, UserSession
+from .statistics import (
+    AGE_GROUPS,
+    CategoryKind,
+    ClientCategory,
+    ClientCategoryCount,
+    ClientCount,
+    ClientStatistics,
+    Flow,
+    Gender,
+)
 from .system_error import (
     TAXONOMY,
     Category,
@@ -75,6 +85,14 @@ from .system_error import (
 from .user import ORGANISATION_KIND_LABELS, Organisation, OrganisationKind, User
 
 __all__ = [
+    "AGE_GROUPS",
+    "CategoryKind",
+    "ClientCategory",
+    "ClientCategoryCount",
+    "ClientCount",
+    "ClientStatistics",
+    "Flow",
+    "Gender",
     "FormSubmission",
     "NOTIFY_FREQUENCY_LABELS",
     "Notification",

@@ -587,7 +587,8 @@ def test_the_show_page_makes_a_handful_of_queries(app, client, auth, demo):
         assert client.get(page(demo)).status_code == 200
     finally:
         event.remove(engine, "before_cursor_execute", count_statement)
-    assert len(statements) <= 22, "\n".join(statements)  # fixed: the standing items add a few
+    # Fixed: the standing items add a few (the client statistics one query, whatever the quarters).
+    assert len(statements) <= 23, "\n".join(statements)
 
 
 # -- editing the meeting's details ---------------------------------------------------------------

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from flask import Flask, url_for
 
+from po_meetings.dates import local
+from po_meetings.models import utcnow
+
 #: The account the admin endpoints act on: not one of the role personas, so that disabling it
 #: or changing its password leaves every persona able to log in.
 SAMPLE_USER = "ledamot.rsmh@demo.se"
@@ -105,6 +108,11 @@ def url_args(endpoint: str, demo) -> dict:
         args["group_id"] = demo.group_id
     if endpoint == "search.index":
         args["group_id"] = demo.group_id
+    if endpoint.startswith("statistics."):
+        args["group_id"] = demo.group_id
+    if endpoint in {"statistics.edit", "statistics.save"}:
+        # Last year's fourth quarter: the demo has entered it.
+        args.update(year=local(utcnow()).year - 1, quarter=4)
     if endpoint.startswith(("minutes.", "follow_up.")):
         # The minutes of the latest justerade demo meeting, and one object of each kind in them.
         args["group_id"] = demo.group_id
