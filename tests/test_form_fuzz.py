@@ -313,6 +313,11 @@ def fuzz_forms(app, url: str, method: str, forms: dict[str, BaseForm], demo) -> 
         if name in FUZZED:
             continue
         FUZZED.add(name)
+        # A form class made per request (type(...) over a base, as the statistics form is) stands
+        # for its base: the base counts as fuzzed whether or not the made class is still alive.
+        FUZZED.update(
+            c.__name__ for c in type(form).__mro__[1:] if isinstance(c, type) and issubclass(c, BaseForm)
+        )
         if "csrf_token" in form:
             del form["csrf_token"]  # the token is checked over HTTP; here the fields are
         info = fields_of(form)
