@@ -133,3 +133,9 @@ def download(rendered: Rendered) -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="{rendered.file_name}"'
     response.headers["X-Checksum-SHA256"] = rendered.sha256
     return response
+
+
+def stylesheet() -> str:
+    """Return the print stylesheet's path as a document links it and the renderer resolves it
+    (no request needed)."""
+    return f"{current_app.static_url_path or DEFAULT_STATIC_URL_PATH}/css/print.css"

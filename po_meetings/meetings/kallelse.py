@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app, render_template
+from flask import render_template
 
 from .. import pdf
 from ..agendas import tree
@@ -76,14 +76,9 @@ def build(meeting: Meeting, membership: Membership | None) -> Kallelse:
     )
 
 
-def _stylesheet() -> str:
-    """Return the print stylesheet's path as the PDF renderer resolves it."""
-    return f"{current_app.static_url_path or '/static'}/css/print.css"
-
-
 def render_html(doc: Kallelse) -> str:
     """Return the standalone HTML document that becomes the PDF."""
-    return render_template("meetings/kallelse/document.html", doc=doc, stylesheet=_stylesheet())
+    return render_template("meetings/kallelse/document.html", doc=doc, stylesheet=pdf.stylesheet())
 
 
 def file_name(meeting: Meeting) -> str:

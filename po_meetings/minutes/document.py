@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from flask import current_app, render_template
+from flask import render_template
 
 from .. import pdf
 from ..models import (
@@ -377,15 +377,10 @@ def extract_paragraph(minutes: Minutes, paragraph_id: int, by: Membership | None
 # -- HTML and PDF ------------------------------------------------------------------------------
 
 
-def _stylesheet() -> str:
-    """Return the print stylesheet's path as the PDF renderer resolves it (no request needed)."""
-    return f"{current_app.static_url_path or '/static'}/css/print.css"
-
-
 def render_html(doc: Protokoll) -> str:
     """Return the standalone HTML document (protokoll or utdrag) that becomes the PDF."""
     template = "minutes/document/utdrag.html" if doc.is_extract else "minutes/document/protokoll.html"
-    return render_template(template, doc=doc, stylesheet=_stylesheet())
+    return render_template(template, doc=doc, stylesheet=pdf.stylesheet())
 
 
 def protokoll_html(minutes: Minutes, audience: Audience) -> str:
