@@ -79,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
     """Register one blueprint per area."""
     from .admin import bp as admin_bp
     from .agendas import bp as agendas_bp
+    from .annual_reports import bp as annual_reports_bp
     from .auth import bp as auth_bp
     from .calendar import bp as calendar_bp
     from .decisions import bp as decisions_bp
@@ -104,3 +105,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(decisions_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(statistics_bp)
+    app.register_blueprint(annual_reports_bp)

@@ -1,5 +1,6 @@
 """The models, one module per aggregate."""
 
+from .annual_report import ENTERED_PARTS, AnnualReport, AnnualReportVersion, ReportState
 from .audit import AuditEvent
 from .base import Audited, UTCDateTime, utcnow
 from .counter import NumberCounter
@@ -85,6 +86,10 @@ from .system_error import (
 from .user import ORGANISATION_KIND_LABELS, Organisation, OrganisationKind, User
 
 __all__ = [
+    "ENTERED_PARTS",
+    "AnnualReport",
+    "AnnualReportVersion",
+    "ReportState",
     "AGE_GROUPS",
     "CategoryKind",
     "ClientCategory",
