@@ -40,6 +40,7 @@ from ..models import (
     Minutes,
     Paragraph,
     Role,
+    utcnow,
 )
 from ..models.statistics import AGE_LABELS, CATEGORY_KIND_LABELS, GENDER_LABELS, TOTAL
 from .content import Chart, Figures, HeldMeeting, Member, Row, Series, Table
@@ -83,11 +84,12 @@ def year_bounds(year: int) -> tuple[datetime, datetime]:
 
 
 def cut_of(year: int, as_of: datetime) -> datetime:
-    """Return the moment a year's report counts up to: its date, or the end of 31 December."""
+    """Return the moment a year's report counts up to: its date, or the end of 31 December
+    (never later than now: the records say nothing yet of what is to come)."""
     if as_of.tzinfo is None:
         as_of = as_of.replace(tzinfo=UTC)
     _, next_start = year_bounds(year)
-    return min(as_of.astimezone(UTC), next_start - timedelta(microseconds=1))
+    return min(as_of.astimezone(UTC), next_start - timedelta(microseconds=1), utcnow())
 
 
 def _quarter(moment: datetime) -> int:

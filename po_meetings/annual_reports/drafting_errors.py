@@ -362,11 +362,8 @@ def _handled(error: CountedError, year_start: datetime, cut: datetime) -> Handle
 def compute_errors(group_id: int, year_start: datetime, cut: datetime, day: str) -> ErrorFigures:
     """Return the system errors of a group's year up to the cut (``day`` names the cut in the
     last column: "31 december", or the report's date when earlier)."""
-    counted = [
-        error
-        for error in (count_report(r, year_start, cut) for r in load_reports(group_id, year_start, cut))
-        if error is not None
-    ]
+    reports = load_reports(group_id, year_start, cut) if year_start <= cut else []
+    counted = [error for error in (count_report(r, year_start, cut) for r in reports) if error is not None]
     by_level, by_category, by_organisation = _tables(counted, day)
     handled = tuple(h for h in (_handled(e, year_start, cut) for e in counted) if h is not None)
     return ErrorFigures(tuple(counted), by_level, by_category, by_organisation, handled)
