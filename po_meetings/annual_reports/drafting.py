@@ -7,8 +7,9 @@ of the group at the cut; the meetings are those held during the year (started, c
 justerade; never a draft, a kallad one that was not held or a cancelled one) with the decisions
 recorded by the cut; the system errors come from the register's history (:mod:`.drafting_errors`).
 
-The client statistics are the quarters of the year entered by the report's date: a quarter is
-entered after it ends, so the fourth quarter counts when the report is drafted in January.
+The client statistics are the quarters entered for the year: by the report's date for a draft
+made during the year; every one entered for a year gone by (a quarter is entered after it ends,
+so the fourth quarter comes in January, after the moment the year's report is counted as of).
 
 A bounded number of queries, however many meetings, reports and quarters the year holds.
 """
@@ -261,19 +262,21 @@ def _decisions_per_meeting(group_id: int, meeting_ids: list[int], cut: datetime)
 
 
 def _quarters(group_id: int, year: int, as_of: datetime) -> dict[tuple[int, int], ClientStatistics]:
-    """Return the quarters of the year and the last quarter of the year before, entered by the
-    report's date, by (year, quarter); their cells come with them."""
-    rows = db.session.scalars(
-        select(ClientStatistics).where(
-            ClientStatistics.group_id == group_id,
-            (
-                (ClientStatistics.year == year)
-                | ((ClientStatistics.year == year - 1) & (ClientStatistics.quarter == 4))
-            ),
-            ClientStatistics.created_at <= as_of,
-        )
-    ).all()
-    return {(s.year, s.quarter): s for s in rows}
+    """Return the quarters of the year and the last quarter of the year before, by (year,
+    quarter); their cells come with them.
+
+    A draft made during the year counts the quarters entered by its date. A quarter is entered
+    after it ends, so the report of a year gone by (counted as of the end of 31 December or
+    later) counts every quarter entered for the year, the fourth one entered in January included.
+    """
+    query = select(ClientStatistics).where(
+        ClientStatistics.group_id == group_id,
+        (ClientStatistics.year == year)
+        | ((ClientStatistics.year == year - 1) & (ClientStatistics.quarter == 4)),
+    )
+    if as_of < local_datetime(date(year, 12, 31), time(23, 59)):
+        query = query.where(ClientStatistics.created_at <= as_of)
+    return {(s.year, s.quarter): s for s in db.session.scalars(query).all()}
 
 
 def _gender_row(label: str, quarters, flow: str, age_group: str = TOTAL) -> Row:

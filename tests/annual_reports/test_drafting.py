@@ -435,7 +435,7 @@ def test_client_tables_sum_the_quarters_of_the_year(ctx):
     )
     save_quarter(ctx.group.id, ombud, YEAR + 1, 1, quarter_counts(36, (5, 5, 5), (0, 0, 0)))  # not counted
 
-    figures = drafting.compute(ctx.group.id, YEAR, utcnow())  # entered today, for that year
+    figures = drafting.compute(ctx.group.id, YEAR, AS_OF)  # entered today, for a year gone by
 
     assert figures.quarters_entered == (1, 2)
     assert figures.client_totals.columns == GENDER_COLUMNS
@@ -468,7 +468,7 @@ def test_the_year_before_is_read_from_the_first_quarter_without_a_fourth(ctx):
     ombud = db.session.get(Membership, ctx.members["ombud@demo.se"].id)
     save_quarter(ctx.group.id, ombud, YEAR, 1, quarter_counts(32, (3, 2, 1), (2, 1, 0)))
 
-    figures = drafting.compute(ctx.group.id, YEAR, utcnow())
+    figures = drafting.compute(ctx.group.id, YEAR, AS_OF)
 
     assert rows(figures.client_totals)[f"Antal klienter 31 december {YEAR - 1}"] == (None, None, None, 32)
 
@@ -481,6 +481,19 @@ def test_a_quarter_entered_after_the_reports_date_is_left_out(ctx):
 
     assert drafting.compute(ctx.group.id, YEAR, at(4, 1)).quarters_entered == ()
     assert drafting.compute(ctx.group.id, YEAR, at(4, 11)).quarters_entered == (1,)
+
+
+def test_the_report_of_a_year_gone_by_counts_the_fourth_quarter_entered_in_january(ctx):
+    ombud = db.session.get(Membership, ctx.members["ombud@demo.se"].id)
+    statistics = save_quarter(ctx.group.id, ombud, YEAR, 4, quarter_counts(32, (3, 2, 1), (2, 1, 0)))
+    statistics.created_at = at(1, 12, YEAR + 1)
+    db.session.flush()
+    end_of_year = local_datetime(date(YEAR, 12, 31), time(23, 59, 59))  # as the chair's draft counts it
+
+    figures = drafting.compute(ctx.group.id, YEAR, end_of_year)
+
+    assert figures.quarters_entered == (4,)
+    assert rows(figures.client_totals)[f"Antal klienter 31 december {YEAR}"] == (None, None, None, 35)
 
 
 # -- nothing to count --------------------------------------------------------------------------------
