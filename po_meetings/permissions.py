@@ -152,6 +152,17 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "statistics.save": STATISTICS_REPORTERS,
     "statistics.categories": LEADERS,
     "statistics.update_categories": LEADERS,
+    # the yearly report to Länsstyrelsen: the group reads it, the chair or vice chair writes it
+    "annual_reports.index": GROUP,
+    "annual_reports.create": LEADERS,
+    "annual_reports.show": GROUP,
+    "annual_reports.edit": LEADERS,
+    "annual_reports.update": LEADERS,
+    "annual_reports.refresh": LEADERS,
+    "annual_reports.confirm_finalise": LEADERS,
+    "annual_reports.finalise": LEADERS,
+    "annual_reports.correct": LEADERS,
+    "annual_reports.version": GROUP,
     # follow-up between meetings: action items and återrapportering
     "follow_up.index": GROUP,
     "follow_up.update_action": MEMBERS,
