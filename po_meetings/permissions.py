@@ -163,6 +163,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "annual_reports.finalise": LEADERS,
     "annual_reports.correct": LEADERS,
     "annual_reports.version": GROUP,
+    "annual_reports.pdf": GROUP,
+    "annual_reports.docx": GROUP,
+    "annual_reports.version_pdf": GROUP,
+    "annual_reports.version_docx": GROUP,
     # follow-up between meetings: action items and återrapportering
     "follow_up.index": GROUP,
     "follow_up.update_action": MEMBERS,

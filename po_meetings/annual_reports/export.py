@@ -9,7 +9,7 @@ the tables and charts below five as "<5".
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import Response, make_response, render_template
 
 from .. import pdf
 from . import docx_document, outline
@@ -55,3 +55,11 @@ def docx_of(content: Content) -> bytes:
 def docx_file_name(content: Content) -> str:
     """Return the Word document's file name."""
     return f"{file_stem(content)}.docx"
+
+
+def download_docx(content: Content) -> Response:
+    """Return the report's Word document as a download."""
+    response = make_response(docx_of(content))
+    response.headers["Content-Type"] = DOCX_TYPE
+    response.headers["Content-Disposition"] = f'attachment; filename="{docx_file_name(content)}"'
+    return response
