@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from .admin import services as admin_services
 from .annual_reports import demo as annual_reports_demo
+from .annual_reports import demo_versions as annual_reports_versions
 from .extensions import db
 from .groups import services as group_services
 from .minutes import demo as minutes_demo
@@ -142,6 +143,7 @@ def seed_demo() -> Group:
     minutes_demo.seed_minutes(group, users)
     demo_history.hold_latest_meeting(group)
     annual_reports_demo.seed_annual_report(group)
+    annual_reports_versions.seed_first_version(group)
 
     # A second group, so that one person sits in two groups and another group's data exists.
     other = group_services.create_group(OTHER_GROUP_NAME, ["Norrsjö"], users["ordforande.norrsjo@demo.se"])
