@@ -30,12 +30,12 @@ from ..filters import anchor
 from ..statistics.services import SMALL_COUNT, mask_small
 from .content import Chart, Series
 
-WIDTH = 480
+WIDTH = 400
 PLOT_HEIGHT = 180
 LEFT = 44
 RIGHT = 12
 TOP = 16
-FONT_SIZE = 13
+FONT_SIZE = 14
 SMALL_FONT_SIZE = 11
 #: a rough glyph width in font sizes (DejaVu Sans and system sans fonts are about this wide)
 GLYPH = 0.58
