@@ -164,7 +164,7 @@ def load_reports(group_id: int, year_start: datetime, cut: datetime) -> list[Sys
             SystemErrorReport.submitted_at <= cut,
             or_(
                 SystemErrorReport.submitted_at >= year_start,
-                SystemErrorReport.status.not_in(FINISHED),
+                SystemErrorReport.status.not_in(tuple(FINISHED)),
                 since,
             ),
         )
