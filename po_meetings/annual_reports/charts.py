@@ -139,6 +139,15 @@ def _wrap(label: str, width: float, font_size: int = FONT_SIZE) -> list[str]:
     return [line if len(line) <= per_line else line[: per_line - 1] + "…" for line in lines]
 
 
+def _fit(label: str, width: float) -> tuple[list[str], int]:
+    """Return a point's label as lines and the font size they fit in: the smaller size before "…"."""
+    for size in (FONT_SIZE, SMALL_FONT_SIZE):
+        lines = _wrap(label, width, size)
+        if not any(line.endswith("…") for line in lines) or size == SMALL_FONT_SIZE:
+            return lines, size
+    return lines, SMALL_FONT_SIZE  # pragma: no cover - the loop always returns
+
+
 def _text_width(text: str, font_size: int = FONT_SIZE) -> float:
     """Return about how wide a text is drawn."""
     return len(text) * font_size * GLYPH
@@ -247,8 +256,8 @@ def _svg_parts(chart: Chart) -> Iterator[str]:
     top, step = _scale_top(chart)
     plot_width = WIDTH - LEFT - RIGHT
     group = plot_width / len(points)
-    labels = [_wrap(label, group - 4) for label in points]
-    label_lines = max(len(lines) for lines in labels)
+    labels = [_fit(label, group - 4) for label in points]
+    label_lines = max(len(lines) for lines, _ in labels)
     has_masked = any(_is_masked(_value(s, p)) for s in series for p in range(len(points)))
     legend = _legend_rows(chart, has_masked)
     baseline = TOP + PLOT_HEIGHT
@@ -316,11 +325,12 @@ def _svg_parts(chart: Chart) -> Iterator[str]:
 
     # The points' labels under the bars.
     yield f'<g class="chart__points" fill="{TEXT}" text-anchor="middle">'
-    for p, lines in enumerate(labels):
+    for p, (lines, size) in enumerate(labels):
         x = LEFT + group * p + group / 2
+        smaller = "" if size == FONT_SIZE else f' font-size="{size}"'
         for line_number, line in enumerate(lines):
             y = baseline + 8 + (line_number + 1) * LINE_HEIGHT - 3
-            yield f'<text x="{_n(x)}" y="{_n(y)}">{escape(line)}</text>'
+            yield f'<text x="{_n(x)}" y="{_n(y)}"{smaller}>{escape(line)}</text>'
     yield "</g>"
 
     # The legend: each series' swatch (colour and pattern), and the masked look when used.

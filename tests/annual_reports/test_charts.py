@@ -149,3 +149,15 @@ def test_the_figure_id_is_ascii_from_the_title():
     chart = Chart("Systemfel per nivå och status 31 december", ("A",), (Series("S", (5,)),))
     assert charts.chart_id(chart) == "chart-systemfel-per-niva-och-status-31-december"
     assert re.fullmatch(r"[a-z0-9-]+", charts.chart_id(chart))
+
+
+def test_a_long_single_word_is_drawn_smaller_rather_than_cut():
+    chart = Chart(
+        "Systemfel per nivå",
+        ("Handläggarnivå", "Lokal nivå", "Central nivå"),
+        (Series("Öppna", (5, 6, 7)),),
+        kind="stacked",
+    )
+    labels = list(group(parsed(chart), "chart__points").iter(f"{SVG}text"))
+    assert labels[0].text == "Handläggarnivå" and labels[0].get("font-size") == "11"
+    assert labels[1].text == "Lokal nivå" and labels[1].get("font-size") is None
