@@ -293,7 +293,9 @@ def test_finalise_asks_first_then_freezes_version_1(client, auth, demo, year, ap
     assert "Slutlig version 1" in html
     assert "Kontrollsumma för PDF-filen (SHA-256)" in html
     with app.app_context():
-        checksum = db.session.scalar(select(AnnualReportVersion.checksum))
+        checksum = db.session.scalar(
+            select(AnnualReportVersion.checksum).where(AnnualReportVersion.report_id == report.id)
+        )
     assert checksum in html
     assert "Gör rättelse" in html and "Hämta siffrorna på nytt" not in html
     assert "Ej ifyllt" in html and "Fyll i" not in html

@@ -376,9 +376,12 @@ def test_every_write_is_in_the_audit_trail(report, chair):
     ).all()
     assert [e.action for e in events] == ["insert", "update", "update", "update"]
     assert "placement" in events[1].changes and "Text." not in str(events[1].changes)  # free text hidden
-    assert (
-        db.session.scalar(
-            select(func.count(AuditEvent.id)).where(AuditEvent.object_type == "annual_report_version")
+    version = services.latest_version(report)
+    version_events = db.session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.object_type == "annual_report_version", AuditEvent.object_id == version.id
         )
-        == 1
-    )
+    ).all()
+    assert [e.action for e in version_events] == ["insert"]
+    assert version_events[0].group_id == report.group_id
+    assert "Text." not in str(version_events[0].changes)  # the frozen content is free text too
