@@ -16,6 +16,7 @@ from datetime import date, datetime, time
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..dates import local, local_datetime
@@ -123,7 +124,14 @@ def reports_of(group_id: int) -> list[AnnualReport]:
     """Return a group's reports, the latest year first."""
     return list(
         db.session.scalars(
-            select(AnnualReport).where(AnnualReport.group_id == group_id).order_by(AnnualReport.year.desc())
+            select(AnnualReport)
+            .where(AnnualReport.group_id == group_id)
+            .order_by(AnnualReport.year.desc())
+            .options(
+                selectinload(AnnualReport.versions),
+                selectinload(AnnualReport.created_by),
+                selectinload(AnnualReport.updated_by),
+            )
         )
     )
 

@@ -13,6 +13,8 @@ from po_meetings.annual_reports import services
 from po_meetings.extensions import db
 from po_meetings.models import ENTERED_PARTS, AnnualReport, AnnualReportVersion, AuditEvent
 
+from ..support.query_count import counting_queries
+
 HTMX = {"HX-Request": "true"}
 PNR = "Klienten 811218-9876 fick hjälp."
 
@@ -419,3 +421,20 @@ def test_another_group_sees_nothing(client, auth, demo, year, app, role):
 def test_anonymous_goes_to_the_login(client, demo, year):
     for response in (client.get(url(demo)), client.post(url(demo), data={"year": str(year)})):
         assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def _queries(app, client, page: str) -> int:
+    with app.app_context():
+        engine = db.engine
+    with counting_queries(engine) as statements:
+        assert client.get(page).status_code == 200
+    return len(statements)
+
+
+def test_the_list_of_years_makes_as_many_queries_for_many_years_as_for_few(client, auth, demo, year, app):
+    auth.login_as(permissions.CHAIR)
+    few = _queries(app, client, url(demo))
+    for earlier in range(year - 4, year + 1):
+        client.post(url(demo), data={"year": str(earlier)})
+    client.post(url(demo, f"/{year}/finalise"), data={"confirm": "yes"})
+    assert _queries(app, client, url(demo)) <= few
