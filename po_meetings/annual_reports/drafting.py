@@ -54,7 +54,7 @@ ROLE_ORDER = (Role.CHAIR, Role.VICE_CHAIR, Role.MEMBER, Role.SUBSTITUTE, Role.CO
 QUARTERS = ("Kv 1", "Kv 2", "Kv 3", "Kv 4")
 GENDER_COLUMNS = tuple(GENDER_LABELS[g] for g in Gender) + ("Totalt",)
 CHILDREN_ROWS = (
-    "Antal klienter med minderåriga barn som PO har vetskap om",
+    "Klienter med minderåriga barn som PO har vetskap om",
     "Varav antal klienter med hemmaboende barn (även växelvis boende)",
 )
 #: A meeting kind in a count: one, several.
@@ -289,18 +289,18 @@ def _client_totals(year: int, quarters: dict[tuple[int, int], ClientStatistics])
     """Return the form's first table: clients at the two year ends, new and closed clients."""
     this_year = [s for (y, _), s in sorted(quarters.items()) if y == year]
     if not this_year:
-        return Table("Antal klienter", GENDER_COLUMNS, ())
+        return Table("Klienter", GENDER_COLUMNS, ())
     before = quarters.get((year - 1, 4))
     first = quarters.get((year, 1))
     at_start = before.clients_at_end if before is not None else (first.clients_at_start if first else None)
     last = quarters.get((year, 4))
     at_end = last.clients_at_end if last is not None else None
     return Table(
-        "Antal klienter",
+        "Klienter",
         GENDER_COLUMNS,
         (
-            Row(f"Antal klienter 31 december {year - 1}", (None, None, None, at_start)),
-            Row(f"Antal klienter 31 december {year}", (None, None, None, at_end)),
+            Row(f"Klienter 31 december {year - 1}", (None, None, None, at_start)),
+            Row(f"Klienter 31 december {year}", (None, None, None, at_end)),
             _gender_row(f"Nya klienter {year}", this_year, Flow.NEW.value),
             _gender_row(f"Avslutade klienter {year}", this_year, Flow.CLOSED.value),
         ),

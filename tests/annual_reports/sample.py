@@ -105,11 +105,11 @@ def sample_figures(year: int = 2025) -> Figures:
             ),
         ),
         client_totals=Table(
-            "Antal klienter",
+            "Klienter",
             GENDER_COLUMNS,
             (
-                Row(f"Antal klienter 31 december {year - 1}", (None, None, None, 52)),
-                Row(f"Antal klienter 31 december {year}", (None, None, None, 57)),
+                Row(f"Klienter 31 december {year - 1}", (None, None, None, 52)),
+                Row(f"Klienter 31 december {year}", (None, None, None, 57)),
                 Row(f"Nya klienter {year}", (14, 11, 2, 27)),
                 Row(f"Avslutade klienter {year}", (12, 9, 1, 22)),
             ),
@@ -130,7 +130,7 @@ def sample_figures(year: int = 2025) -> Figures:
             "Klienter med barn",
             ("Antal",),
             (
-                Row("Antal klienter med minderåriga barn som PO har vetskap om", (11,)),
+                Row("Klienter med minderåriga barn som PO har vetskap om", (11,)),
                 Row("Varav antal klienter med hemmaboende barn (även växelvis boende)", (4,)),
             ),
         ),

@@ -440,8 +440,8 @@ def test_client_tables_sum_the_quarters_of_the_year(ctx):
     assert figures.quarters_entered == (1, 2)
     assert figures.client_totals.columns == GENDER_COLUMNS
     assert rows(figures.client_totals) == {
-        f"Antal klienter 31 december {YEAR - 1}": (None, None, None, 32),
-        f"Antal klienter 31 december {YEAR}": (None, None, None, None),  # the fourth quarter is missing
+        f"Klienter 31 december {YEAR - 1}": (None, None, None, 32),
+        f"Klienter 31 december {YEAR}": (None, None, None, None),  # the fourth quarter is missing
         f"Nya klienter {YEAR}": (7, 3, 1, 11),
         f"Avslutade klienter {YEAR}": (3, 4, 0, 7),
     }
@@ -470,7 +470,7 @@ def test_the_year_before_is_read_from_the_first_quarter_without_a_fourth(ctx):
 
     figures = drafting.compute(ctx.group.id, YEAR, AS_OF)
 
-    assert rows(figures.client_totals)[f"Antal klienter 31 december {YEAR - 1}"] == (None, None, None, 32)
+    assert rows(figures.client_totals)[f"Klienter 31 december {YEAR - 1}"] == (None, None, None, 32)
 
 
 def test_a_quarter_entered_after_the_reports_date_is_left_out(ctx):
@@ -493,7 +493,7 @@ def test_the_report_of_a_year_gone_by_counts_the_fourth_quarter_entered_in_janua
     figures = drafting.compute(ctx.group.id, YEAR, end_of_year)
 
     assert figures.quarters_entered == (4,)
-    assert rows(figures.client_totals)[f"Antal klienter 31 december {YEAR}"] == (None, None, None, 35)
+    assert rows(figures.client_totals)[f"Klienter 31 december {YEAR}"] == (None, None, None, 35)
 
 
 # -- nothing to count --------------------------------------------------------------------------------
