@@ -77,6 +77,10 @@ def live_server(app, demo):
         thread.join(timeout=10)
 
 
+#: A phone's screen: every page must fit it without scrolling sideways.
+PHONE = {"viewport": {"width": 375, "height": 812}}
+
+
 class Visitor:
     """One browser context: a page, its console errors, and the checks every page must pass."""
 
@@ -131,6 +135,11 @@ class Visitor:
         # caret="initial": Playwright otherwise leaves style="" on inputs, which htmx copies
         # onto swapped-in elements and the CSP then reports; real users never see that.
         self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True, caret="initial")
+
+    def sideways_problems(self, label: str) -> list[str]:
+        """Return a problem if the page is wider than a 375 px phone (it would scroll sideways)."""
+        width = self.page.evaluate("document.documentElement.scrollWidth")
+        return [] if width <= 375 else [f"{label}: the page scrolls sideways at 375 px ({width} px wide)"]
 
     def check_page(self, url: str, label: str) -> list[str]:
         """Open a page and return everything wrong with it (empty if all is well)."""

@@ -15,12 +15,10 @@ from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from ..conftest import ROLE_LOGINS
-from ..test_browser import Visitor, _mark_page, _still_same_page, browser, live_server, visitor  # noqa: F401
+from ..test_browser import PHONE, Visitor, _mark_page, _still_same_page, browser, live_server, visitor  # noqa: F401
 from .conftest import OVERDUE, PASSWORD, SOON
 
 pytestmark = pytest.mark.browser
-
-PHONE = {"viewport": {"width": 375, "height": 812}}
 
 
 @pytest.fixture
@@ -54,12 +52,6 @@ def world_visitor(app, world, browser):  # noqa: F811
         thread.join(timeout=10)
 
 
-def _fits_a_phone(v: Visitor, label: str) -> list[str]:
-    """Return a problem if the page is wider than the 375 px screen (it would scroll sideways)."""
-    width = v.page.evaluate("document.documentElement.scrollWidth")
-    return [] if width <= 375 else [f"{label}: the start page scrolls sideways at 375 px ({width} px wide)"]
-
-
 def _press(locator) -> None:
     """Activate a control by keyboard: focus it and press Enter."""
     locator.focus()
@@ -70,7 +62,7 @@ def test_the_member_marks_an_overdue_uppdrag_done_on_a_phone(world, world_visito
     """The overdue uppdrag comes first; "Markera som klar" swaps its row without a page load."""
     v = world_visitor("member")
     problems = v.check_page("/", "start-member-375")
-    problems += _fits_a_phone(v, "start-member-375")
+    problems += v.sideways_problems("start-member-375")
     page = v.page
     # The most urgent thing first: the first heading after the page's own is "Först av allt".
     expect(page.locator("main h2").first).to_have_text("Först av allt")
@@ -95,7 +87,7 @@ def test_the_member_marks_an_overdue_uppdrag_done_on_a_phone(world, world_visito
     expect(soon.get_by_role("button", name=re.compile(r"^Markera som klar"))).to_have_count(1)
     assert SOON in soon.inner_text()
     problems += v.axe_problems("start-member-actions-moved")
-    problems += _fits_a_phone(v, "start-member-actions-moved")
+    problems += v.sideways_problems("start-member-actions-moved")
     v.screenshot("start-member-375-after")
     problems += v.console_problems("start-member")
 
@@ -118,7 +110,7 @@ def test_the_member_answers_the_kallelse_on_a_phone(world, world_visitor):
     expect(box.get_by_role("button", name="Deltar")).to_have_attribute("aria-pressed", "false")
     assert _still_same_page(page), "answering the kallelse reloaded the page"
     problems = v.axe_problems("start-member-answered")
-    problems += _fits_a_phone(v, "start-member-answered")
+    problems += v.sideways_problems("start-member-answered")
     problems += v.console_problems("start-member-answered")
     assert not problems, "\n".join(problems)
 
@@ -127,7 +119,7 @@ def test_the_justerare_finds_the_minutes_waiting_first_on_a_phone(world, world_v
     """The justerare's page opens with the minutes waiting for them, linked to the justering."""
     v = world_visitor("adjuster")
     problems = v.check_page("/", "start-adjuster-375")
-    problems += _fits_a_phone(v, "start-adjuster-375")
+    problems += v.sideways_problems("start-adjuster-375")
     urgent = v.page.locator(".start-urgent")
     expect(urgent).to_contain_text("väntar på din justering som justerare")
     link = urgent.get_by_role("link", name=re.compile(r"^Protokollet från Möte i mars"))
@@ -141,7 +133,7 @@ def test_the_chairs_overview_fits_a_phone(world, world_visitor):
     """The chair's overview of counts and links is accessible and fits 375 px."""
     v = world_visitor("chair")
     problems = v.check_page("/", "start-chair-375")
-    problems += _fits_a_phone(v, "start-chair-375")
+    problems += v.sideways_problems("start-chair-375")
     overview = v.page.locator(".start-overview")
     expect(overview.get_by_role("heading", name="Gruppens läge")).to_be_visible()
     expect(overview).to_contain_text("öppna uppdrag, varav 1 försenade")
@@ -154,5 +146,5 @@ def test_the_demo_start_page_fits_a_phone_for_every_role(role, demo, visitor):  
     v = visitor(**PHONE)
     v.login(ROLE_LOGINS[role])
     label = f"{role}-main.index-375"
-    problems = v.check_page("/", label) + _fits_a_phone(v, label)
+    problems = v.check_page("/", label) + v.sideways_problems(label)
     assert not problems, "\n".join(problems)

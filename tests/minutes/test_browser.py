@@ -17,7 +17,7 @@ from po_meetings import permissions
 
 from ..conftest import ROLE_LOGINS
 from ..meetings.test_browser import _create_meeting, _press
-from ..test_browser import _mark_page, _still_same_page, browser, live_server, visitor  # noqa: F401
+from ..test_browser import PHONE, _mark_page, _still_same_page, browser, live_server, visitor  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -315,7 +315,7 @@ def test_justerade_minutes_print_view_and_follow_up_read_well_on_a_phone(app, de
     with app.app_context():
         meeting_services.start_meeting(db.session.get(Meeting, demo.meeting_id))
         db.session.commit()
-    v = visitor(viewport={"width": 375, "height": 812})
+    v = visitor(**PHONE)
     v.login(ROLE_LOGINS[permissions.CHAIR])
     # The latest justerade minutes of the demo (the latest meeting waits for its justerare).
     minutes_url = f"/groups/{demo.group_id}/meetings/{demo.minutes['past_meeting_id']}/minutes/"
@@ -326,10 +326,7 @@ def test_justerade_minutes_print_view_and_follow_up_read_well_on_a_phone(app, de
         (f"{minutes_url}print", "chair-minutes.print_view-375"),
         (f"/groups/{demo.group_id}/follow-up", "chair-follow_up.index-375"),
     ):
-        problems += v.check_page(url, label)
-        width = v.page.evaluate("document.documentElement.scrollWidth")
-        if width > 375:
-            problems.append(f"{label}: the page scrolls sideways at 375 px ({width} px wide)")
+        problems += v.check_page(url, label) + v.sideways_problems(label)
     expect(v.page.locator(".follow-up-list").first).to_be_visible()
     v.page.goto(minutes_url)
     expect(v.page.locator("table.votes__table caption").first).to_have_text(

@@ -12,17 +12,9 @@ from playwright.sync_api import expect
 from po_meetings import permissions
 
 from ..conftest import ROLE_LOGINS
-from ..test_browser import Visitor, _mark_page, _still_same_page, browser, live_server, visitor  # noqa: F401
+from ..test_browser import PHONE, Visitor, _mark_page, _still_same_page, browser, live_server, visitor  # noqa: F401
 
 pytestmark = pytest.mark.browser
-
-PHONE = {"viewport": {"width": 375, "height": 812}}
-
-
-def _fits_a_phone(v: Visitor, label: str) -> list[str]:
-    """Return a problem if the page is wider than the 375 px screen (it would scroll sideways)."""
-    width = v.page.evaluate("document.documentElement.scrollWidth")
-    return [] if width <= 375 else [f"{label}: the search scrolls sideways at 375 px ({width} px wide)"]
 
 
 @pytest.mark.parametrize("role", [permissions.MEMBER, permissions.OMBUD])
@@ -33,7 +25,7 @@ def test_the_results_are_accessible_on_a_phone(demo, visitor, role):  # noqa: F8
     for q in ("väntetider", "19121212-1212"):
         label = f"search-{role}-{'refused' if '-' in q else 'results'}-375"
         problems += v.check_page(f"/groups/{demo.group_id}/search?q={q}", label)
-        problems += _fits_a_phone(v, label)
+        problems += v.sideways_problems(label)
     assert not problems, "\n".join(problems)
 
 

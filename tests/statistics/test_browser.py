@@ -11,17 +11,9 @@ from po_meetings.statistics import services
 from po_meetings.statistics.services import Quarter
 
 from ..conftest import ROLE_LOGINS
-from ..test_browser import _mark_page, _still_same_page, browser, live_server, visitor  # noqa: F401
+from ..test_browser import PHONE, _mark_page, _still_same_page, browser, live_server, visitor  # noqa: F401
 
 pytestmark = pytest.mark.browser
-
-PHONE = {"viewport": {"width": 375, "height": 812}}
-
-
-def _fits_a_phone(v, label: str) -> list[str]:
-    """Return a problem if the page is wider than the 375 px screen (it would scroll sideways)."""
-    width = v.page.evaluate("document.documentElement.scrollWidth")
-    return [] if width <= 375 else [f"{label}: the page scrolls sideways at 375 px ({width} px wide)"]
 
 
 def test_an_ombud_enters_a_quarter_on_a_phone(demo, visitor):  # noqa: F811
@@ -30,9 +22,9 @@ def test_an_ombud_enters_a_quarter_on_a_phone(demo, visitor):  # noqa: F811
     v.login(ROLE_LOGINS[permissions.OMBUD])
     base = f"/groups/{demo.group_id}/statistics"
     problems = v.check_page(base, "ombud-statistics.index-375")
-    problems += _fits_a_phone(v, "ombud-statistics.index-375")
+    problems += v.sideways_problems("ombud-statistics.index-375")
     problems += v.check_page(f"{base}/{now.year}/{now.number}", "ombud-statistics.edit-375")
-    problems += _fits_a_phone(v, "ombud-statistics.edit-375")
+    problems += v.sideways_problems("ombud-statistics.edit-375")
     page = v.page
     _mark_page(page)
 
@@ -49,7 +41,7 @@ def test_an_ombud_enters_a_quarter_on_a_phone(demo, visitor):  # noqa: F811
     expect(page.locator("#new_women_total")).to_have_attribute("aria-invalid", "true")
     assert _still_same_page(page), "the refusal reloaded the page"
     problems += v.axe_problems("ombud-statistics.refused-375")
-    problems += _fits_a_phone(v, "ombud-statistics.refused-375")
+    problems += v.sideways_problems("ombud-statistics.refused-375")
 
     page.fill("#new_women_total", "2")
     page.get_by_role("button", name=f"Spara {now.label}").click()
@@ -68,6 +60,6 @@ def test_the_standing_item_on_a_phone(demo, visitor):  # noqa: F811
     v.login(ROLE_LOGINS[permissions.MEMBER])
     url = f"/groups/{demo.group_id}/meetings/{demo.meeting_id}"
     problems = v.check_page(url, "member-meetings.show-statistics-375")
-    problems += _fits_a_phone(v, "member-meetings.show-statistics-375")
+    problems += v.sideways_problems("member-meetings.show-statistics-375")
     expect(v.page.locator(".standing-statistics caption")).to_contain_text("Klientstatistik, kvartal")
     assert not problems, "\n".join(problems)

@@ -179,9 +179,9 @@ def test_a_second_entry_is_an_edit_of_the_first_and_is_audited(app_ctx, demo):
     assert again.updated_by_id == chair.user_id and again.created_by_id == ombud.user_id
     assert rows(demo.group_id, quarter) == 1
     trail = db.session.scalars(
-        select(AuditEvent).where(
-            AuditEvent.object_type == "client_statistics", AuditEvent.object_id == first.id
-        )
+        select(AuditEvent)
+        .where(AuditEvent.object_type == "client_statistics", AuditEvent.object_id == first.id)
+        .order_by(AuditEvent.id)
     ).all()
     assert [e.action for e in trail] == ["insert", "update"]
     assert trail[1].changes["clients_at_start"] == [20, 21]
