@@ -85,9 +85,9 @@ def _pattern(index: int) -> str:
     return PATTERNS[index % len(PATTERNS)]
 
 
-def _shown(value: int) -> int:
+def _shown(value: int, masks: bool = True) -> int:
     """Return the height a value is drawn at: a masked value up to the masking limit, never its own."""
-    return SMALL_COUNT if _is_masked(value) else value
+    return SMALL_COUNT if _is_masked(value, masks) else value
 
 
 def _value(series: Series, point: int) -> int:
@@ -95,9 +95,14 @@ def _value(series: Series, point: int) -> int:
     return series.values[point] if point < len(series.values) else 0
 
 
-def _is_masked(value: int) -> bool:
-    """Return whether the report shows a value as "<5"."""
-    return mask_small(value) != str(value)
+def _is_masked(value: int, masks: bool = True) -> bool:
+    """Return whether the report shows a value as "<5" (only in a chart of counts of clients)."""
+    return masks and mask_small(value) != str(value)
+
+
+def _count_text(value: int, masks: bool) -> str:
+    """Return a value as the chart prints it: "<5" for a small count of clients, else the number."""
+    return mask_small(value) if masks else str(value)
 
 
 def _nice_step(top: float) -> int:
@@ -113,9 +118,14 @@ def _nice_step(top: float) -> int:
 def _scale_top(chart: Chart) -> tuple[int, int]:
     """Return the axis maximum and the gridline step."""
     if chart.kind == "stacked":
-        heights = [sum(_shown(_value(s, i)) for s in chart.series) for i in range(len(chart.points))]
+        heights = [
+            sum(_shown(_value(s, i), chart.masks_small) for s in chart.series)
+            for i in range(len(chart.points))
+        ]
     else:
-        heights = [_shown(_value(s, i)) for s in chart.series for i in range(len(chart.points))]
+        heights = [
+            _shown(_value(s, i), chart.masks_small) for s in chart.series for i in range(len(chart.points))
+        ]
     highest = max(heights, default=0) or 1
     step = _nice_step(highest)
     return step * math.ceil(highest / step), step
@@ -258,7 +268,7 @@ def _svg_parts(chart: Chart) -> Iterator[str]:
     group = plot_width / len(points)
     labels = [_fit(label, group - 4) for label in points]
     label_lines = max(len(lines) for lines, _ in labels)
-    has_masked = any(_is_masked(_value(s, p)) for s in series for p in range(len(points)))
+    has_masked = any(_is_masked(_value(s, p), chart.masks_small) for s in series for p in range(len(points)))
     legend = _legend_rows(chart, has_masked)
     baseline = TOP + PLOT_HEIGHT
     legend_top = baseline + 8 + label_lines * LINE_HEIGHT + 10
@@ -305,20 +315,25 @@ def _svg_parts(chart: Chart) -> Iterator[str]:
             level = 0
             for i, s in enumerate(series):
                 value = _value(s, p)
-                shown = _shown(value)
+                shown = _shown(value, chart.masks_small)
                 y, bar_height = y_of(level + shown), PLOT_HEIGHT * shown / top
-                yield _bar(prefix, i, x, y, width, bar_height, _is_masked(value))
+                yield _bar(prefix, i, x, y, width, bar_height, _is_masked(value, chart.masks_small))
                 if bar_height >= SMALL_FONT_SIZE + 6:
-                    yield _label(x + width / 2, y + bar_height / 2 + 4, mask_small(value), boxed=True)
+                    yield _label(
+                        x + width / 2,
+                        y + bar_height / 2 + 4,
+                        _count_text(value, chart.masks_small),
+                        boxed=True,
+                    )
                 level += shown
         else:
             width = inner / len(series)
             for i, s in enumerate(series):
                 value = _value(s, p)
-                shown = _shown(value)
+                shown = _shown(value, chart.masks_small)
                 x, y = start + width * i, y_of(shown)
-                yield _bar(prefix, i, x + 1, y, width - 2, baseline - y, _is_masked(value))
-                text = mask_small(value)
+                yield _bar(prefix, i, x + 1, y, width - 2, baseline - y, _is_masked(value, chart.masks_small))
+                text = _count_text(value, chart.masks_small)
                 if width >= _text_width(text, SMALL_FONT_SIZE) + 2:
                     yield _label(x + width / 2, y - 4, text)
     yield "</g>"

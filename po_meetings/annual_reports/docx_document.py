@@ -30,7 +30,6 @@ from docx.text.paragraph import Paragraph
 from .. import markup
 from ..dates import local
 from ..filters import format_date, format_long
-from ..statistics.services import mask_small
 from . import outline
 from .content import Chart, Content, Figures, HandledError, Table
 
@@ -206,18 +205,13 @@ def _charts(document: DocxDocument, figures: Figures, section_id: str) -> None:
         _chart_table(document, chart)
 
 
-def masked(value: int | None) -> str:
-    """Return a count as the report shows it: "<5" below five, "–" where none applies."""
-    return "–" if value is None else mask_small(value)
-
-
 def _figures_table(document: DocxDocument, table: Table) -> None:
     """Write a table of counts with its caption, small counts masked."""
     if table.is_empty:
         _caption(document, table.caption)
         document.add_paragraph("Inga uppgifter.")
         return
-    rows = [(row.label, *(masked(v) for v in row.values)) for row in table.rows]
+    rows = [(row.label, *(table.shown(v) for v in row.values)) for row in table.rows]
     _word_table(document, table.caption, ("", *table.columns), rows, row_headers=True)
 
 
@@ -228,7 +222,7 @@ def _chart_table(document: DocxDocument, chart: Chart) -> None:
         document.add_paragraph("Inga uppgifter.")
         return
     rows = [
-        (point, *(masked(s.values[p] if p < len(s.values) else 0) for s in chart.series))
+        (point, *(chart.shown(s.values[p] if p < len(s.values) else 0) for s in chart.series))
         for p, point in enumerate(chart.points)
     ]
     _word_table(document, chart.title, ("", *(s.name for s in chart.series)), rows, row_headers=True)

@@ -127,6 +127,7 @@ def compute(group_id: int, year: int, as_of: datetime) -> Figures:
                 tuple(level.label for level in Level),
                 (Series("Öppna", open_), Series("Avslutade under året", closed)),
                 kind="stacked",
+                masks_small=False,
             )
         )
     if meetings:
@@ -142,6 +143,7 @@ def compute(group_id: int, year: int, as_of: datetime) -> Figures:
                     Series("Möten", tuple(per_quarter[q] for q in range(1, 5))),
                     Series("Beslut", tuple(decided[q] for q in range(1, 5))),
                 ),
+                masks_small=False,
             )
         )
     if this_year:

@@ -224,9 +224,9 @@ def _tables(counted: list[CountedError], day: str) -> tuple[Table, Table, Table]
     if not counted:
         empty = ()
         return (
-            Table("Systemfel per nivå", columns, empty),
-            Table("Systemfel per kategori", columns, empty),
-            Table("Systemfel per organisation", columns, empty),
+            Table("Systemfel per nivå", columns, empty, masks_small=False),
+            Table("Systemfel per kategori", columns, empty, masks_small=False),
+            Table("Systemfel per organisation", columns, empty, masks_small=False),
         )
     by_level = [Row(level.label, _sum(e for e in counted if e.level == level.value)) for level in Level]
     by_level.append(Row(TOTAL_LABEL, _sum(counted)))
@@ -242,9 +242,9 @@ def _tables(counted: list[CountedError], day: str) -> tuple[Table, Table, Table]
     if unnamed:
         by_organisation.append(Row(NO_ORGANISATION, _sum(unnamed)))
     return (
-        Table("Systemfel per nivå", columns, tuple(by_level)),
-        Table("Systemfel per kategori", columns, tuple(by_category)),
-        Table("Systemfel per organisation", columns, tuple(by_organisation)),
+        Table("Systemfel per nivå", columns, tuple(by_level), masks_small=False),
+        Table("Systemfel per kategori", columns, tuple(by_category), masks_small=False),
+        Table("Systemfel per organisation", columns, tuple(by_organisation), masks_small=False),
     )
 
 

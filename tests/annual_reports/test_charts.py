@@ -3,6 +3,7 @@ same chart, named for screen readers, and never drawing a small count at its hei
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import xml.etree.ElementTree as ET
 
@@ -116,8 +117,9 @@ def test_a_small_count_is_labelled_below_five_and_drawn_no_lower_than_five():
     assert any("färre än 5" in text for text in texts(group(root, "chart__legend")))
 
 
-def test_a_stacked_chart_never_prints_a_small_count_or_a_total():
-    chart = sample_figures().charts[0]  # Systemfel per nivå och status: Öppna (5, 6, 3), Avslutade (3, 7, 0)
+def test_a_stacked_chart_of_clients_never_prints_a_small_count_or_a_total():
+    # The sample's stacked chart with counts of clients: Öppna (5, 6, 3), Avslutade (3, 7, 0)
+    chart = dataclasses.replace(sample_figures().charts[0], masks_small=True)
     assert chart.kind == "stacked"
     root = parsed(chart)
     assert sorted(value_labels(root)) == sorted(["5", "<5", "6", "7", "<5", "<5"])
@@ -161,3 +163,15 @@ def test_a_long_single_word_is_drawn_smaller_rather_than_cut():
     labels = list(group(parsed(chart), "chart__points").iter(f"{SVG}text"))
     assert labels[0].text == "Handläggarnivå" and labels[0].get("font-size") == "11"
     assert labels[1].text == "Lokal nivå" and labels[1].get("font-size") is None
+
+
+def test_a_chart_of_meetings_or_system_errors_prints_every_count_and_draws_it_at_its_height():
+    chart = Chart(
+        "Möten och beslut per kvartal", ("Kv 1", "Kv 2"), (Series("Möten", (2, 4)),), masks_small=False
+    )
+    root = parsed(chart)
+    assert value_labels(root) == ["2", "4"]
+    heights = [float(r.get("height")) for r in bars(root)]
+    assert heights[0] * 2 == heights[1]
+    assert not any(r.get("stroke-dasharray") for r in bars(root))
+    assert not any("färre än 5" in text for text in texts(group(root, "chart__legend")))

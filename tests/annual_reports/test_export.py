@@ -17,7 +17,7 @@ from weasyprint.formatting_structure import boxes
 
 from po_meetings import pdf
 from po_meetings.annual_reports import charts, export, outline
-from po_meetings.annual_reports.content import Content, Entered
+from po_meetings.annual_reports.content import Chart, Content, Entered, Table
 from po_meetings.models.annual_report import ENTERED_PARTS
 from po_meetings.statistics.services import mask_small
 
@@ -67,10 +67,14 @@ def html_table(html: str, caption: str) -> list[list[str]]:
 
 
 def expected_rows(table) -> list[list[str]]:
-    """Return a figures table as every rendering must show it: small counts "<5", none "–"."""
+    """Return a figures table as every rendering must show it: few clients "<5", none "–"."""
     header = ["", *table.columns]
     return [header] + [
-        [row.label, *("–" if v is None else mask_small(v) for v in row.values)] for row in table.rows
+        [
+            row.label,
+            *("–" if v is None else mask_small(v) if table.masks_small else str(v) for v in row.values),
+        ]
+        for row in table.rows
     ]
 
 
@@ -107,16 +111,19 @@ def test_the_pdf_has_the_form_sections_in_order_charts_and_small_counts_masked(a
     # The entered parts come in the 2013 form's order, between the counted ones.
     entered = [heading for _, heading, _ in ENTERED_PARTS]
     assert [h for h in headings if h in entered] == entered
-    # Small counts are "<5" in every table (the raw number is never in its cell).
+    # Few clients are "<5" in every client table (the raw number is never in its cell); system
+    # errors, meetings and decisions are not people and show as they are.
     figures = content.figures
     for table in (figures.errors_by_level, figures.client_totals, figures.closed_by_age, figures.children):
         assert html_table(html, table.caption) == expected_rows(table)
-    assert html_table(html, "Systemfel per nivå")[1] == ["Individnivå", "6", "<5", "<5", "5"]
+    assert html_table(html, "Systemfel per nivå")[1] == ["Individnivå", "6", "2", "3", "5"]
+    assert html_table(html, figures.closed_by_age.caption)[1] == ["18–29 år", "<5", "<5", "<5", "5"]
     # Each chart is drawn (SVG with its title) with its numbers in a table beside it.
     for chart in figures.charts:
         assert f'<title id="{charts.chart_id(chart)}-title">' in html
         assert html_table(html, chart.title)[0] == ["", *(s.name for s in chart.series)]
-    assert html_table(html, "Möten och beslut per kvartal")[1] == ["Kv 1", "<5", "6"]
+    assert html_table(html, "Möten och beslut per kvartal")[1] == ["Kv 1", "1", "6"]
+    assert html_table(html, "Klienter per kvartal")[1] == ["Kv 1", "54", "7"]
     # The laid-out PDF says it all in that order, "Utkast" on every page.
     pages = page_texts(html)
     text = " ".join(pages)
@@ -216,3 +223,10 @@ def test_a_count_shows_as_the_report_masks_it(app_ctx, value, shown):
     from flask import render_template_string
 
     assert unescape(render_template_string('{{ "–" if v is none else v|masked }}', v=value)) == shown
+    assert Table("Klienter", ("Antal",), (), masks_small=True).shown(value) == shown
+
+
+@pytest.mark.parametrize("value, shown", [(0, "0"), (4, "4"), (5, "5"), (None, "–")])
+def test_counts_that_are_not_of_clients_show_as_they_are(value, shown):
+    assert Table("Systemfel per nivå", ("Nya",), (), masks_small=False).shown(value) == shown
+    assert Chart("Möten och beslut per kvartal", ("Kv 1",), (), masks_small=False).shown(value) == shown
