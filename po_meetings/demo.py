@@ -8,6 +8,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from .admin import services as admin_services
+from .annual_reports import demo as annual_reports_demo
+from .annual_reports import demo_versions as annual_reports_versions
 from .extensions import db
 from .groups import services as group_services
 from .minutes import demo as minutes_demo
@@ -135,10 +137,13 @@ def seed_demo() -> Group:
     last_year = demo_history.add_last_years_meetings(group)
     # The register first: the past meetings' minutes link decisions to its reports.
     system_errors_demo.seed_system_errors(group, users)
-    # The minutes in the order they were held (the §§ of a year are numbered in meeting order).
-    demo_history.hold_last_years_meetings(group, last_year)
+    # The minutes in the order they were held (the §§ of a year are numbered in meeting order),
+    # last year's with the spring's meetings and reports the yearly report needs.
+    annual_reports_demo.hold_last_years_meetings(group, last_year, users)
     minutes_demo.seed_minutes(group, users)
     demo_history.hold_latest_meeting(group)
+    annual_reports_demo.seed_annual_report(group)
+    annual_reports_versions.seed_first_version(group)
 
     # A second group, so that one person sits in two groups and another group's data exists.
     other = group_services.create_group(OTHER_GROUP_NAME, ["Norrsjö"], users["ordforande.norrsjo@demo.se"])

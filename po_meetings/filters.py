@@ -1,7 +1,9 @@
-"""Jinja filters for Swedish dates and times, shown in Europe/Stockholm."""
+"""Jinja filters for Swedish dates and times, shown in Europe/Stockholm, and for report counts."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date, datetime
 
 from .dates import local
@@ -91,8 +93,24 @@ def status_tone(status: str, kind: str) -> str:
     return STATUS_TONES[kind].get(status, "neutral")
 
 
+def anchor(text: str) -> str:
+    """Return an ASCII id fragment for a caption or title: "Systemfel per nivå" → "systemfel-per-niva"."""
+    ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
+
+
 def init_app(app) -> None:
     """Register the date and text filters."""
+    # The statistics package imports the meetings', whose notices import this module: the masking
+    # rule ("<5") and the report's charts (which use it) are imported when the app is made, not
+    # when this module loads.
+    from .annual_reports import charts
+    from .statistics.services import mask_small
+
+    app.add_template_filter(mask_small, "masked")
+    app.add_template_filter(anchor, "anchor")
+    app.add_template_filter(charts.svg, "chart_svg")
+    app.add_template_filter(charts.chart_id, "chart_id")
     app.add_template_filter(status_tone, "status_tone")
     app.add_template_filter(sentences, "sentences")
     app.add_template_filter(format_time, "time")

@@ -186,8 +186,8 @@ def _pages_for(role: str, app, demo) -> list[tuple[str, str]]:
     """Return (endpoint, url) for every GET page the permission table allows a role."""
     pages = []
     for endpoint, method, url in endpoint_urls(app, demo):
-        if endpoint == "static" or method != "GET" or url.endswith((".ics", ".csv", ".pdf")):
-            continue  # calendar files, CSV exports and PDFs are downloads, not pages
+        if endpoint == "static" or method != "GET" or url.endswith((".ics", ".csv", ".pdf", ".docx")):
+            continue  # calendar files, CSV exports, PDFs and Word documents are downloads, not pages
         if endpoint in LOCKED_EDIT_FORMS:
             continue  # refused (409) on the demo's justerade minutes; tests/minutes/test_browser.py checks them open
         if role in permissions.PERMISSIONS[endpoint]:

@@ -176,4 +176,6 @@ def test_each_past_minutes_lists_the_reports_that_waited_on_its_day(app_ctx, dem
         assert numbers, meeting.starts_at
         assert all(reports[n].submitted_at < meeting.starts_at for n in numbers)
         listed_years |= {n[3:7] for n in numbers}
-    assert len(listed_years) == 2
+    # At least this year's and last year's; the yearly report's demo adds a report carried over
+    # from the year before last (po_meetings.annual_reports.demo), which may make three.
+    assert len(listed_years) >= 2

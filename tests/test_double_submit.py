@@ -229,6 +229,15 @@ def _statistics(app, demo):
     }
 
 
+def _annual_reports(app, demo):
+    """A year the demo has not drafted, by the chair; last year's demo report marked final."""
+    year = statistics_services.today().year
+    return {
+        "annual_reports.create": (CHAIR, {}, {"year": str(year - 3)}),
+        "annual_reports.finalise": (CHAIR, {"year": year - 1}, {"confirm": "yes"}),
+    }
+
+
 def _register(app, demo):
     today = date.today().isoformat()
     owner = report_owner(app, demo)
@@ -341,6 +350,7 @@ BUILDERS = {
     ),
     "minutes.create_correction": _corrections,
     "statistics.save": _statistics,
+    **dict.fromkeys(["annual_reports.create", "annual_reports.finalise"], _annual_reports),
 }
 
 

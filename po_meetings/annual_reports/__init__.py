@@ -3,3 +3,6 @@
 from flask import Blueprint
 
 bp = Blueprint("annual_reports", __name__, url_prefix="/groups/<int:group_id>/annual-reports")
+
+# The routes register themselves on bp.
+from . import export_routes, routes  # noqa: E402,F401

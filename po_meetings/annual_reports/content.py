@@ -15,6 +15,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 
+def shown(value: int | None, masks_small: bool) -> str:
+    """Return a count as the report shows it: "–" for none, "<5" for a small count of clients."""
+    if value is None:
+        return "–"
+    if not masks_small:
+        return str(value)
+    from ..statistics.services import mask_small  # the statistics import the meetings: import late
+
+    return mask_small(value)
+
+
 @dataclass(frozen=True)
 class Member:
     """A member of the group on 31 December (or on the report's date when earlier)."""
@@ -48,11 +59,18 @@ class Table:
     caption: str
     columns: tuple[str, ...]
     rows: tuple[Row, ...]
+    #: whether the counts are of clients, shown as "<5" below five wherever the report goes
+    #: (meetings, decisions and system errors are not people and are shown as they are)
+    masks_small: bool = True
 
     @property
     def is_empty(self) -> bool:
         """Return whether the table has no rows."""
         return not self.rows
+
+    def shown(self, value: int | None) -> str:
+        """Return a cell as the report shows it: "–" where none applies, "<5" for few clients."""
+        return shown(value, self.masks_small)
 
 
 @dataclass(frozen=True)
@@ -73,6 +91,12 @@ class Chart:
     series: tuple[Series, ...]
     #: "bar" (grouped bars) or "stacked" (stacked bars)
     kind: str = "bar"
+    #: whether the counts are of clients (small ones shown as "<5"), as for :class:`Table`
+    masks_small: bool = True
+
+    def shown(self, value: int | None) -> str:
+        """Return a value as the chart's table shows it (see :meth:`Table.shown`)."""
+        return shown(value, self.masks_small)
 
 
 @dataclass(frozen=True)

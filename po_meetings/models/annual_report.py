@@ -150,8 +150,9 @@ class AnnualReportVersion(Audited, db.Model):
     group_id: Mapped[int] = mapped_column(ForeignKey("po_group.id"), index=True)
     #: versionsnummer (1, 2, …)
     number: Mapped[int] = mapped_column(Integer)
-    #: the frozen content (po_meetings.annual_reports.content.dump of the figures and the entered parts)
-    content: Mapped[dict] = mapped_column(JSON)
+    #: the frozen content (po_meetings.annual_reports.content.dump of the figures and the entered parts);
+    #: kept out of the audit trail like any free text (the entered parts are in it)
+    content: Mapped[dict] = mapped_column(JSON, info={"free_text": True})
     #: SHA-256 of the version's PDF (the same bytes on every download)
     checksum: Mapped[str] = mapped_column(String(64))
     #: varför en ny version gjordes (empty for version 1)

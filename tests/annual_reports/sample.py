@@ -65,16 +65,19 @@ def sample_figures(year: int = 2025) -> Figures:
                 Row("Lokal nivå", (9, 4, 7, 6)),
                 Row("Central nivå", (2, 1, 0, 3)),
             ),
+            masks_small=False,
         ),
         errors_by_category=Table(
             "Systemfel per kategori",
             ERROR_COLUMNS,
             (Row("Resurser", (7, 3, 4, 6)), Row("Digitalisering", (10, 4, 6, 8))),
+            masks_small=False,
         ),
         errors_by_organisation=Table(
             "Systemfel per organisation",
             ERROR_COLUMNS,
             (Row("Försäkringskassan", (8, 2, 5, 5)), Row("Mellanå kommun", (9, 5, 5, 9))),
+            masks_small=False,
         ),
         handled_errors=(
             HandledError(
@@ -105,11 +108,11 @@ def sample_figures(year: int = 2025) -> Figures:
             ),
         ),
         client_totals=Table(
-            "Antal klienter",
+            "Klienter",
             GENDER_COLUMNS,
             (
-                Row(f"Antal klienter 31 december {year - 1}", (None, None, None, 52)),
-                Row(f"Antal klienter 31 december {year}", (None, None, None, 57)),
+                Row(f"Klienter 31 december {year - 1}", (None, None, None, 52)),
+                Row(f"Klienter 31 december {year}", (None, None, None, 57)),
                 Row(f"Nya klienter {year}", (14, 11, 2, 27)),
                 Row(f"Avslutade klienter {year}", (12, 9, 1, 22)),
             ),
@@ -130,7 +133,7 @@ def sample_figures(year: int = 2025) -> Figures:
             "Klienter med barn",
             ("Antal",),
             (
-                Row("Antal klienter med minderåriga barn som PO har vetskap om", (11,)),
+                Row("Klienter med minderåriga barn som PO har vetskap om", (11,)),
                 Row("Varav antal klienter med hemmaboende barn (även växelvis boende)", (4,)),
             ),
         ),
@@ -141,11 +144,13 @@ def sample_figures(year: int = 2025) -> Figures:
                 ("Individnivå", "Lokal nivå", "Central nivå"),
                 (Series("Öppna", (5, 6, 3)), Series("Avslutade", (3, 7, 0))),
                 kind="stacked",
+                masks_small=False,
             ),
             Chart(
                 "Möten och beslut per kvartal",
                 QUARTERS,
                 (Series("Möten", (1, 1, 1, 0)), Series("Beslut", (6, 9, 4, 0))),
+                masks_small=False,
             ),
             Chart(
                 "Klienter per kvartal",

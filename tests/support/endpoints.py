@@ -113,6 +113,13 @@ def url_args(endpoint: str, demo) -> dict:
     if endpoint in {"statistics.edit", "statistics.save"}:
         # Last year's fourth quarter: the demo has entered it.
         args.update(year=local(utcnow()).year - 1, quarter=4)
+    if endpoint.startswith("annual_reports."):
+        # Last year's report: the demo has drafted it (and finalised its first version).
+        args["group_id"] = demo.group_id
+        if endpoint not in {"annual_reports.index", "annual_reports.create"}:
+            args["year"] = local(utcnow()).year - 1
+        if endpoint.startswith("annual_reports.version"):
+            args["number"] = 1
     if endpoint.startswith(("minutes.", "follow_up.")):
         # The minutes of the latest justerade demo meeting, and one object of each kind in them.
         args["group_id"] = demo.group_id
