@@ -182,6 +182,8 @@ BULK_PATHS = {
 #: Statuses whose report has an owner (given when work on it starts).
 OWNED = (S.IN_PROGRESS, S.RESOLVED, S.ESCALATED)
 BULK_BATCH = 2000
+#: About how many of the bulk reports each past meeting of the group took up.
+BULK_PER_MEETING = 12
 
 
 def _words(*texts: str | None) -> int:
@@ -256,6 +258,9 @@ def seed_bulk(group: Group, count: int, progress=None, seed: int = 5) -> dict:
     chair = next((m.user_id for m in memberships if m.role == Role.CHAIR.value), memberships[0].user_id)
     is_sqlite = db.session.get_bind().dialect.name == "sqlite"
 
+    # A meeting takes up a handful of reports, not thousands: the others were taken up at meetings
+    # held before the group's first one in the app.
+    meeting_share = min(1.0, BULK_PER_MEETING * len(meetings) / count)
     statuses, weights = zip(*BULK_STATUSES, strict=True)
     chosen = rng.choices(statuses, weights, k=count)
     # Submission moments over the last three years, oldest first, numbered on per year.
@@ -313,7 +318,9 @@ def seed_bulk(group: Group, count: int, progress=None, seed: int = 5) -> dict:
                     "owner_id": owner.id if owner else None,
                     "next_review_on": today + timedelta(days=rng.randint(7, 90)) if owner else None,
                     "meeting_id": rng.choice(meetings)
-                    if meetings and status not in (S.DRAFT, S.SUBMITTED, S.CLOSED)
+                    if meetings
+                    and status not in (S.DRAFT, S.SUBMITTED, S.CLOSED)
+                    and rng.random() < meeting_share
                     else None,
                     "agenda_item_id": None,
                     "resolution": "Rutinen är ändrad och följs upp." if status == S.RESOLVED else None,
