@@ -35,6 +35,12 @@ class WrkRun:
     creates: int = 0
     #: POSTs sent but not answered when wrk stopped (the server may still have saved them)
     unanswered_posts: int = 0
+    #: requests sent (0: not known); those not answered were still being served when wrk stopped
+    sent: int = 0
+
+    @property
+    def in_flight(self) -> int:
+        return max(0, self.sent - self.requests)
 
     @property
     def rate(self) -> float:
@@ -67,6 +73,7 @@ def parse_wrk(output: str) -> WrkRun:
         statuses={str(k): int(v) for k, v in (data.get("statuses") or {}).items()},
         creates=int(data.get("creates", 0)),
         unanswered_posts=int(data.get("unanswered_posts", 0)),
+        sent=int(data.get("sent", 0)),
     )
 
 
@@ -180,14 +187,20 @@ class Measured:
     db_cpu_seconds: float | None = None
 
     @property
+    def served(self) -> int:
+        """Requests the server served in full: those answered, and those wrk left in flight at its
+        end (the CPU is read once the server is idle again, so it holds all of their work)."""
+        return self.run.requests + self.run.in_flight
+
+    @property
     def cpu_ms_per_request(self) -> float:
-        return 1000 * self.cpu_seconds / self.run.requests if self.run.requests else float("nan")
+        return 1000 * self.cpu_seconds / self.served if self.run.requests else float("nan")
 
     @property
     def db_cpu_ms_per_request(self) -> float | None:
         if self.db_cpu_seconds is None or not self.run.requests:
             return None
-        return 1000 * self.db_cpu_seconds / self.run.requests
+        return 1000 * self.db_cpu_seconds / self.served
 
 
 @dataclass

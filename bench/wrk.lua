@@ -14,7 +14,8 @@ local tokens = {}   -- forms fetched by this thread, waiting for their POST (fir
 -- seen lists the codes ("200,303,").
 -- n_posts counts the POSTs sent and n_posted those answered: the difference were still on their way
 -- when wrk stopped (the server may have saved them).
-n_requests, n_ok, n_bad, n_creates, n_posts, n_posted, seen = 0, 0, 0, 0, 0, 0, ""
+-- n_sent counts every request sent: those not answered when wrk stopped were still being served.
+n_requests, n_ok, n_bad, n_creates, n_posts, n_posted, n_sent, seen = 0, 0, 0, 0, 0, 0, 0, ""
 
 local threads = {}
 
@@ -47,6 +48,7 @@ local function copy_headers(extra)
 end
 
 function request()
+  n_sent = n_sent + 1
   if mode == "create" then
     local form = table.remove(tokens, 1)
     if form then
@@ -102,9 +104,10 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local total = { requests = 0, ok = 0, bad = 0, creates = 0, unanswered = 0, statuses = {} }
+  local total = { requests = 0, ok = 0, bad = 0, creates = 0, unanswered = 0, sent = 0, statuses = {} }
   for _, thread in ipairs(threads) do
     total.requests = total.requests + thread:get("n_requests")
+    total.sent = total.sent + thread:get("n_sent")
     total.ok = total.ok + thread:get("n_ok")
     total.bad = total.bad + thread:get("n_bad")
     total.creates = total.creates + thread:get("n_creates")
@@ -120,9 +123,9 @@ function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
     'BENCH_JSON {"requests": %d, "duration_us": %d, "answered": %d, "ok": %d, "bad": %d, "creates": %d, '
-      .. '"unanswered_posts": %d, "connect": %d, "read": %d, "write": %d, "timeout": %d, "status_errors": %d, '
+      .. '"unanswered_posts": %d, "sent": %d, "connect": %d, "read": %d, "write": %d, "timeout": %d, "status_errors": %d, '
       .. '"p50_us": %d, "p95_us": %d, "p99_us": %d, "mean_us": %d, "max_us": %d, "statuses": {%s}}\n',
-    summary.requests, summary.duration, total.requests, total.ok, total.bad, total.creates, total.unanswered,
+    summary.requests, summary.duration, total.requests, total.ok, total.bad, total.creates, total.unanswered, total.sent,
     e.connect, e.read, e.write, e.timeout, e.status,
     latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.mean, latency.max,
     table.concat(codes, ", ")

@@ -28,7 +28,7 @@ WRK_OUTPUT = """Running 5s test @ http://127.0.0.1:4711/groups/1/system-errors?s
 Requests/sec:    261.47
 Transfer/sec:      2.60MB
 BENCH_JSON {"requests": 1310, "duration_us": 5010000, "answered": 1310, "ok": 1302, "bad": 5, \
-"creates": 0, "unanswered_posts": 0, "connect": 0, "read": 1, "write": 0, "timeout": 2, \
+"creates": 0, "unanswered_posts": 0, "sent": 1316, "connect": 0, "read": 1, "write": 0, "timeout": 2, \
 "status_errors": 4, "p50_us": 27351, "p95_us": 48808, "p99_us": 84839, "mean_us": 30682, \
 "max_us": 104630, "statuses": {"200": 1305, "302": 1, "500": 4}}
 """
@@ -48,6 +48,9 @@ def test_parse_wrk_reads_the_json_line_and_counts_every_error():
     assert run.errors == 5 + 3
     assert run.statuses == {"200": 1305, "302": 1, "500": 4}
     assert measure.requests_per_second(WRK_OUTPUT) == pytest.approx(261.47)
+    # 6 requests were still being served when wrk stopped: the server's CPU is shared by 1316
+    assert run.in_flight == 6
+    assert Measured(run, 13.16, 1).cpu_ms_per_request == pytest.approx(10.0)
 
 
 def test_parse_wrk_without_the_scripts_line_fails_loudly():

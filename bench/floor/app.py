@@ -43,6 +43,7 @@ class Entry(db.Model):
     __table_args__ = (
         Index("ix_entry_group_status_submitted", "group_id", "status", "submitted_at", "id"),
         Index("ix_entry_group_submitted", "group_id", "submitted_at", "id"),
+        Index("ix_entry_number", "group_id", "number_year", "number_seq"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
