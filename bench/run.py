@@ -968,7 +968,9 @@ def scale_run(
             f"{thousands(facts.visible_reports)} visible in the demo group; page {facts.deep_page} of "
             f"status={facts.status}; the search finds {facts.hit_rate:.1%}; seeded in {seeded:.0f} s"
         )
-        pages, ours, _ = measure_all(settings, database, workdir, app_url, env, None, facts, notes)
+        size_notes: list[str] = []
+        pages, ours, _ = measure_all(settings, database, workdir, app_url, env, None, facts, size_notes)
+        notes += [f"{thousands(size)} reports: {note}" for note in size_notes]
         by_size[size] = {p.key: summarise(ours[p.key]) for p in pages}
     keys = [p.key for p in pages]
     table = scale_table(keys, settings.sizes, by_size)
