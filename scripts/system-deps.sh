@@ -5,12 +5,13 @@
 #   scripts/system-deps.sh [all]     that and what the test suite needs (make test): PostgreSQL
 #                                    (the tests start a throwaway server) and Chromium (browser
 #                                    and axe tests)
+#   scripts/system-deps.sh bench     runtime and wrk (make bench); PostgreSQL too when DB=postgresql
 set -euo pipefail
 
 scope="${1:-all}"
 case "$scope" in
-  runtime|all) ;;
-  *) echo "Användning: $0 [runtime|all]" >&2; exit 2 ;;
+  runtime|all|bench) ;;
+  *) echo "Användning: $0 [runtime|all|bench]" >&2; exit 2 ;;
 esac
 
 # True when the dynamic linker knows the shared library $1 (ldconfig is in /sbin for non-root users).
@@ -31,6 +32,14 @@ if [ "$scope" = all ]; then
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v runuser >/dev/null 2>&1 || missing+=(util-linux)
+fi
+
+if [ "$scope" = bench ]; then
+  command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+  if [ "${DB:-sqlite}" = postgresql ]; then
+    ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+    command -v runuser >/dev/null 2>&1 || missing+=(util-linux)
+  fi
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then
