@@ -31,12 +31,13 @@ def _reports(group_id):
 
 def test_demo_reports_cover_every_status_level_and_year(app_ctx, demo):
     reports = _reports(demo.group_id)
-    assert 28 <= len(reports) <= 40
+    assert 28 <= len(reports) <= 45
     assert {r.status for r in reports} == {s.value for s in ReportStatus}
     assert {r.level for r in reports} == {level.value for level in Level}
     years = {r.number_year for r in reports if r.number_year}
     this_year = date.today().year
-    assert years == {this_year - 1, this_year}
+    # The yearly report's demo carries one report over from the year before last.
+    assert {this_year - 1, this_year} <= years <= {this_year - 2, this_year - 1, this_year}
     numbers = [r.number for r in reports if r.number]
     assert len(numbers) == len(set(numbers))
     for year in years:  # consecutive per year, from 001
@@ -71,7 +72,8 @@ def test_demo_reports_have_their_status_data_and_history(app_ctx, demo):
     for report in reports:
         stamps = [e.occurred_at for e in report.events]
         assert stamps == sorted(stamps), report.title
-    assert min(e.occurred_at for e in db.session.scalars(select(ReportEvent))).year == date.today().year - 1
+    first = min(e.occurred_at for e in db.session.scalars(select(ReportEvent))).year
+    assert date.today().year - 2 <= first <= date.today().year - 1
 
 
 def test_demo_reports_are_searchable_and_fixture_ids_fit(app_ctx, demo):
