@@ -107,7 +107,7 @@ def _front_matter(document: DocxDocument, content: Content) -> None:
         _fact(document, label, ", ".join(figures.municipalities))
     _fact(document, "Redovisningsår", str(figures.year))
     _fact(document, "Siffrorna", f"räknade per {format_long(figures.as_of)}")
-    document.add_paragraph("Antal under 5 redovisas som ”<5”.")
+    document.add_paragraph("Färre än 5 klienter redovisas som ”<5”.")
 
 
 def _fact(document: DocxDocument, label: str, value: str) -> None:
