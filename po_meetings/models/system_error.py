@@ -11,6 +11,7 @@ from sqlalchemy import (
     Column,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -118,7 +119,31 @@ class SystemErrorReport(Audited, db.Model):
     """A system error reported to the group: a pattern, never a client."""
 
     __tablename__ = "system_error_report"
-    __table_args__ = (UniqueConstraint("group_id", "number_year", "number_seq"),)
+    __table_args__ = (
+        UniqueConstraint("group_id", "number_year", "number_seq"),
+        # The register's pages read these indexes, not the wide rows (each holds its texts and
+        # the search text), so a page costs the same whatever the size of the register:
+        # the list by status, newest first, and the reports waiting to be taken up, oldest first;
+        Index("ix_system_error_report_group_status_submitted", "group_id", "status", "submitted_at"),
+        # the unfiltered list, newest first;
+        Index("ix_system_error_report_group_submitted", "group_id", "submitted_at"),
+        # the counts per status and level (with what the visibility rule reads: a covering index);
+        Index(
+            "ix_system_error_report_group_counts",
+            "group_id",
+            "status",
+            "level",
+            "reporter_id",
+            "is_confidential",
+        ),
+        # the owner and reporter filters' choices (does a visible report of this person exist?);
+        Index("ix_system_error_report_group_owner", "group_id", "owner_id"),
+        Index(
+            "ix_system_error_report_group_reporter", "group_id", "reporter_id", "status", "is_confidential"
+        ),
+        # the start page's reports past their review date.
+        Index("ix_system_error_report_group_review", "group_id", "status", "next_review_on"),
+    )
     __audit_label__ = "systemfelsrapport"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -86,16 +86,17 @@ def ranked(query, terms: list[str], any_term: bool = False):
     if not terms:
         return query
     if _dialect() == "sqlite":
-        rank = (
-            select(literal_column("rank"))
+        # Joined, so FTS5 ranks its matches once; as a correlated subquery per report it ran the
+        # whole MATCH again for every matching row (quadratic in the number of matches).
+        hits = (
+            select(literal_column("rowid").label("id"), literal_column("rank").label("rank"))
             .select_from(table(SEARCH_TABLE))
             .where(
                 text(f"{SEARCH_TABLE} MATCH :rank_query").bindparams(rank_query=fts5_query(terms, any_term))
             )
-            .where(literal_column("rowid") == SystemErrorReport.id)
-            .scalar_subquery()
+            .subquery()
         )
-        return query.order_by(rank)
+        return query.join(hits, hits.c.id == SystemErrorReport.id).order_by(hits.c.rank)
     tsquery = func.to_tsquery("swedish", ts_query(terms, any_term))
     return query.order_by(
         func.ts_rank(func.to_tsvector("swedish", SystemErrorReport.search_text), tsquery).desc()

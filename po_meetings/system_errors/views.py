@@ -113,10 +113,11 @@ def list_context(page_number: int) -> dict:
     page, snippets, status_counts, level_counts = None, {}, {}, {}
     if refused is None:
         who = viewer()
-        page = queries.list_page(who, filters, terms, page_number, current_app.config["PAGE_SIZE"])
+        counts = queries.counts(who, filters, terms)
+        status_counts, level_counts = counts.by_status, counts.by_level
+        page_size = current_app.config["PAGE_SIZE"]
+        page = queries.list_page(who, filters, terms, page_number, page_size, counts.total)
         snippets = search.snippets([r.id for r in page.items], terms)
-        status_counts = queries.counts(who, filters, terms, "status")
-        level_counts = queries.counts(who, filters, terms, "level")
     return {
         "group": g.group,
         "form": form,
