@@ -28,6 +28,7 @@ INDEXES = {
     "ix_system_error_report_group_owner": ["group_id", "owner_id"],
     "ix_system_error_report_group_reporter": ["group_id", "reporter_id", "status", "is_confidential"],
     "ix_system_error_report_group_review": ["group_id", "status", "next_review_on"],
+    "ix_system_error_report_group_fixer": ["group_id", "fixer_organisation_id", "status"],
 }
 
 

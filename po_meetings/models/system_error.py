@@ -141,8 +141,10 @@ class SystemErrorReport(Audited, db.Model):
         Index(
             "ix_system_error_report_group_reporter", "group_id", "reporter_id", "status", "is_confidential"
         ),
-        # the start page's reports past their review date.
+        # the start page's reports past their review date,
         Index("ix_system_error_report_group_review", "group_id", "status", "next_review_on"),
+        # and the open reports a member's organisation is to fix.
+        Index("ix_system_error_report_group_fixer", "group_id", "fixer_organisation_id", "status"),
     )
     __audit_label__ = "systemfelsrapport"
 
