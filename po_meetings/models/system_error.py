@@ -366,23 +366,28 @@ class ReportFollower(Audited, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-# Full-text search lives outside the ORM's tables: an FTS5 table on SQLite, a GIN index over
-# to_tsvector('swedish', …) on PostgreSQL. Both are created with the table (and by migration 0003).
+# Full-text search lives outside the ORM's tables: an FTS5 table on SQLite; on PostgreSQL a
+# stored column, search_vector = to_tsvector('swedish', search_text), that the database keeps
+# (GENERATED … STORED) and that both the GIN index and the ranking read, so ranking a hit does
+# not parse its text again. Both are created with the table (and by migrations 0003 and 0012).
 SEARCH_TABLE = "system_error_search"
 SEARCH_INDEX = "ix_system_error_report_search"
+SEARCH_VECTOR = "search_vector"
 SQLITE_SEARCH_DDL = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {SEARCH_TABLE} USING fts5("
     "title, body, tokenize = 'unicode61 remove_diacritics 0')"
 )
 POSTGRESQL_SEARCH_DDL = (
-    f"CREATE INDEX IF NOT EXISTS {SEARCH_INDEX} ON system_error_report "
-    "USING gin (to_tsvector('swedish', search_text))"
+    f"ALTER TABLE system_error_report ADD COLUMN IF NOT EXISTS {SEARCH_VECTOR} tsvector "
+    "GENERATED ALWAYS AS (to_tsvector('swedish', search_text)) STORED",
+    f"CREATE INDEX IF NOT EXISTS {SEARCH_INDEX} ON system_error_report USING gin ({SEARCH_VECTOR})",
 )
 
 event.listen(SystemErrorReport.__table__, "after_create", DDL(SQLITE_SEARCH_DDL).execute_if(dialect="sqlite"))
-event.listen(
-    SystemErrorReport.__table__, "after_create", DDL(POSTGRESQL_SEARCH_DDL).execute_if(dialect="postgresql")
-)
+for _statement in POSTGRESQL_SEARCH_DDL:
+    event.listen(
+        SystemErrorReport.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql")
+    )
 event.listen(
     SystemErrorReport.__table__,
     "before_drop",
