@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from sqlalchemy import and_, case, func, or_, select, union_all
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from ..dates import local_datetime
 from ..extensions import db
@@ -23,7 +23,6 @@ from ..models import (
     ActionStatus,
     Approval,
     Decision,
-    Group,
     Meeting,
     MeetingResponse,
     MeetingStatus,
@@ -57,20 +56,6 @@ OPEN_REPORT = (
 #: A report the group has taken up and not finished: its review date matters.
 UNDER_REVIEW = (ReportStatus.TAKEN_UP.value, ReportStatus.IN_PROGRESS.value, ReportStatus.ESCALATED.value)
 OPEN_ACTION = (ActionStatus.NOT_STARTED.value, ActionStatus.IN_PROGRESS.value)
-
-
-def active_memberships(user_id: int, with_organisations: bool = False) -> list[Membership]:
-    """Return a user's active memberships with their groups (and organisations), by the group's name."""
-    query = (
-        select(Membership)
-        .join(Membership.group)
-        .options(contains_eager(Membership.group))
-        .where(Membership.user_id == user_id, Membership.ended_at.is_(None))
-        .order_by(Group.name)
-    )
-    if with_organisations:
-        query = query.options(selectinload(Membership.organisation))
-    return db.session.scalars(query).all()
 
 
 def _numbered(ids_query, partition, order_by):
