@@ -36,7 +36,15 @@ import nh3
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup, escape
 
-__all__ = ["ALLOWED_TAGS", "ALLOWED_URL_SCHEMES", "LINK_REL", "init_app", "mark_hits", "render_markdown"]
+__all__ = [
+    "ALLOWED_TAGS",
+    "ALLOWED_URL_SCHEMES",
+    "LINK_REL",
+    "init_app",
+    "mark_hits",
+    "render_markdown",
+    "select_html",
+]
 
 ALLOWED_TAGS = frozenset(
     {
@@ -138,6 +146,18 @@ def mark_hits(text: str, start: str, stop: str) -> Markup:
     """Escape a search snippet and turn the engine's hit markers (``start`` … ``stop``, characters
     that cannot be typed into a search) into ``<mark>`` elements."""
     return Markup(str(escape(text)).replace(start, "<mark>").replace(stop, "</mark>"))
+
+
+def select_html(open_tag: str, options: list[tuple[object, object, bool]]) -> Markup:
+    """Return a ``<select>`` (``open_tag``, from WTForms' ``html_params``) with its options, each
+    (value, label, selected) escaped here: the same HTML as WTForms' select widget writes, for
+    :class:`po_meetings.forms.QuickSelect`."""
+    html = [open_tag]
+    for value, label, selected in options:
+        attributes = ' selected value="' if selected else ' value="'  # html_params sorts them so
+        html.append(f'<option{attributes}{escape(value)}">{escape(label)}</option>')
+    html.append("</select>")
+    return Markup("".join(html))
 
 
 def init_app(app) -> None:
