@@ -298,23 +298,28 @@ def similar(viewer: Viewer, terms: list[str]) -> list[SystemErrorReport]:
 # -- one report -----------------------------------------------------------------------------------
 
 
+def report_page_options() -> tuple:
+    """Return the loader options of a report with its occurrences, escalations and history."""
+    return (
+        joinedload(R.reporter),
+        joinedload(R.fixer_organisation),
+        joinedload(R.owner).joinedload(Membership.user),
+        joinedload(R.meeting),
+        joinedload(R.agenda_item),
+        selectinload(R.affected_organisations),
+        selectinload(R.occurrences).joinedload(Occurrence.reporter),
+        selectinload(R.occurrences).joinedload(Occurrence.municipality),
+        selectinload(R.escalations),
+        selectinload(R.events).joinedload(ReportEvent.actor),
+    )
+
+
 def load_report(report_id: int) -> SystemErrorReport:
-    """Load a report with its occurrences, escalations and history in a handful of queries."""
+    """Load a report, read anew, with what its page shows in a handful of queries."""
     return db.session.scalars(
         select(R)
         .where(R.id == report_id)
-        .options(
-            joinedload(R.reporter),
-            joinedload(R.fixer_organisation),
-            joinedload(R.owner).joinedload(Membership.user),
-            joinedload(R.meeting),
-            joinedload(R.agenda_item),
-            selectinload(R.affected_organisations),
-            selectinload(R.occurrences).joinedload(Occurrence.reporter),
-            selectinload(R.occurrences).joinedload(Occurrence.municipality),
-            selectinload(R.escalations),
-            selectinload(R.events).joinedload(ReportEvent.actor),
-        )
+        .options(*report_page_options())
         .execution_options(populate_existing=True)
     ).one()
 

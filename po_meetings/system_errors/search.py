@@ -54,15 +54,29 @@ def terms_of(query: str | None) -> list[str]:
 def reindex(report: SystemErrorReport) -> None:
     """Rebuild the report's search text (title, description, causes, consequences, comments);
     on SQLite the index gets its stems."""
-    comments = db.session.scalars(
-        select(ReportEvent.note).where(
-            ReportEvent.report_id == report.id, ReportEvent.kind == EventKind.COMMENT.value
-        )
-    ).all()
+    set_search_text(report)
+    db.session.flush()
+    write_index(report)
+
+
+def set_search_text(report: SystemErrorReport, comments: list[str] | None = None) -> None:
+    """Set the report's search text from its texts and comments (read here unless given: a new
+    report has none). PostgreSQL's stored tsvector follows it; SQLite's index needs
+    :func:`write_index` once the report has its id."""
+    if comments is None:
+        comments = db.session.scalars(
+            select(ReportEvent.note).where(
+                ReportEvent.report_id == report.id, ReportEvent.kind == EventKind.COMMENT.value
+            )
+        ).all()
     body = "\n".join(filter(None, [report.description, report.causes, report.consequences, *comments]))
     report.search_text = f"{report.title}\n{body}"
-    db.session.flush()
+
+
+def write_index(report: SystemErrorReport) -> None:
+    """SQLite: put the stems of the report's search text into the index (the report is flushed)."""
     if _dialect() == "sqlite":
+        body = report.search_text.partition("\n")[2]
         db.session.execute(text(f"DELETE FROM {SEARCH_TABLE} WHERE rowid = :id"), {"id": report.id})
         db.session.execute(text(INSERT), index_entry(report.id, report.title, body))
 
