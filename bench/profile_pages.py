@@ -109,7 +109,7 @@ def main() -> None:
         engine = db.engine
     statements = Statements(engine)
     print(f"{total} reports in the database; report {number}; {args.rounds} rounds per page")
-    print(f"{'page':<11}{'CPU ms':>8}{'p95':>8}{'SQL ms':>8}{'queries':>8}{'KB':>8}")
+    print(f"{'page':<11}{'CPU ms':>8}{'median':>8}{'p95':>8}{'SQL ms':>8}{'queries':>8}{'KB':>8}")
     chosen = {k: v for k, v in pages(group_id, number).items() if not args.page or k in args.page}
     created = 0
     for name, (method, url) in chosen.items():
@@ -136,7 +136,8 @@ def main() -> None:
                 per_statement[statement].append(seconds * 1000)
         p95 = statistics.quantiles(cpu, n=20)[-1] if len(cpu) >= 2 else cpu[0]
         print(
-            f"{name:<11}{statistics.mean(cpu):8.1f}{p95:8.1f}{statistics.mean(sql):8.1f}"
+            f"{name:<11}{statistics.mean(cpu):8.1f}{statistics.median(cpu):8.1f}{p95:8.1f}"
+            f"{statistics.median(sql):8.1f}"
             f"{statistics.mean(counts):8.0f}{len(response.data) / 1024:8.0f}"
         )
         if args.queries:
