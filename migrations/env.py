@@ -62,7 +62,13 @@ def run_migrations_offline():
 
 
 #: Full-text search objects made by hand in migrations, outside the models' metadata.
-SEARCH_OBJECTS = ("system_error_search", "ix_system_error_report_search", "search_index", "ix_search_")
+SEARCH_OBJECTS = (
+    "system_error_search",
+    "ix_system_error_report_search",
+    "search_index",
+    "ix_search_",
+    "search_vector",
+)
 
 
 def include_name(name, type_, parent_names):

@@ -28,6 +28,7 @@ Decisions worth knowing:
 from __future__ import annotations
 
 import re
+import threading
 import xml.etree.ElementTree as etree
 
 import markdown
@@ -42,6 +43,7 @@ __all__ = [
     "init_app",
     "mark_hits",
     "render_markdown",
+    "select_html",
     "trusted_svg",
 ]
 
@@ -108,29 +110,55 @@ def _new_markdown() -> markdown.Markdown:
     return md
 
 
+#: One converter per thread, reset before each text: building one costs more than converting a
+#: short text, and a Markdown instance keeps per-document state, so it must not be shared between
+#: threads (a gunicorn thread or a test's pool each get their own).
+_local = threading.local()
+
+#: The cleaner holds only the allowlist (nh3 compiles it once); it is immutable and thread-safe.
+_CLEANER = nh3.Cleaner(
+    tags=set(ALLOWED_TAGS),
+    attributes=_ATTRIBUTES,
+    attribute_filter=_filter_attribute,
+    tag_attribute_values=_ATTRIBUTE_VALUES,
+    url_schemes=set(ALLOWED_URL_SCHEMES),
+    link_rel=LINK_REL,
+    strip_comments=True,
+)
+
+
+def _converter() -> markdown.Markdown:
+    """Return this thread's converter, reset to a clean document."""
+    md = getattr(_local, "markdown", None)
+    if md is None:
+        md = _local.markdown = _new_markdown()
+    return md.reset()
+
+
 def render_markdown(text: str | None) -> Markup:
     """Render user Markdown to sanitised HTML marked safe for templates."""
     if not text:
         return Markup("")
-    # A fresh converter per call: Markdown instances keep per-document state and are not thread-safe.
-    html = _new_markdown().convert(str(text))
-    cleaned = nh3.clean(
-        html,
-        tags=set(ALLOWED_TAGS),
-        attributes=_ATTRIBUTES,
-        attribute_filter=_filter_attribute,
-        tag_attribute_values=_ATTRIBUTE_VALUES,
-        url_schemes=set(ALLOWED_URL_SCHEMES),
-        link_rel=LINK_REL,
-        strip_comments=True,
-    )
-    return Markup(cleaned)
+    html = _converter().convert(str(text))
+    return Markup(_CLEANER.clean(html))
 
 
 def mark_hits(text: str, start: str, stop: str) -> Markup:
     """Escape a search snippet and turn the engine's hit markers (``start`` … ``stop``, characters
     that cannot be typed into a search) into ``<mark>`` elements."""
     return Markup(str(escape(text)).replace(start, "<mark>").replace(stop, "</mark>"))
+
+
+def select_html(open_tag: str, options: list[tuple[object, object, bool]]) -> Markup:
+    """Return a ``<select>`` (``open_tag``, from WTForms' ``html_params``) with its options, each
+    (value, label, selected) escaped here: the same HTML as WTForms' select widget writes, for
+    :class:`po_meetings.forms.QuickSelect`."""
+    html = [open_tag]
+    for value, label, selected in options:
+        attributes = ' selected value="' if selected else ' value="'  # html_params sorts them so
+        html.append(f'<option{attributes}{escape(value)}">{escape(label)}</option>')
+    html.append("</select>")
+    return Markup("".join(html))
 
 
 def trusted_svg(text: str) -> Markup:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from flask import abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, joinedload
 
 from .extensions import db
 from .models import Group, Membership, Role
@@ -227,15 +228,23 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
-def active_membership(user, group_id: int) -> Membership | None:
-    """Return the user's current membership in a group, if any."""
-    return db.session.scalar(
-        select(Membership).where(
-            Membership.group_id == group_id,
-            Membership.user_id == user.id,
-            Membership.ended_at.is_(None),
-        )
-    )
+def my_memberships() -> list[Membership]:
+    """Return the caller's active memberships with their groups and organisations, by group name.
+
+    Loaded once per request, in one query: the permission check finds the group of the URL and
+    the caller's membership there among them, the header lists them, the start page shows them.
+    """
+    if not current_user.is_authenticated:
+        return []
+    if "my_memberships" not in g:
+        g.my_memberships = db.session.scalars(
+            select(Membership)
+            .join(Membership.group)
+            .options(contains_eager(Membership.group), joinedload(Membership.organisation))
+            .where(Membership.user_id == current_user.id, Membership.ended_at.is_(None))
+            .order_by(Group.name, Membership.id)
+        ).all()
+    return g.my_memberships
 
 
 def roles_for(user, group: Group | None, membership: Membership | None = None) -> frozenset[str]:
@@ -249,7 +258,10 @@ def roles_for(user, group: Group | None, membership: Membership | None = None) -
         if membership is not None:
             return frozenset({membership.role})
         return frozenset({ADMIN if user.is_admin else OTHER_GROUP})
-    roles = {m.role for m in user.memberships if m.ended_at is None}
+    if user.get_id() == current_user.get_id():
+        roles = {m.role for m in my_memberships()}  # the caller's, loaded once per request
+    else:
+        roles = {m.role for m in user.memberships if m.ended_at is None}
     if user.is_admin:
         roles.add(ADMIN)
     return frozenset(roles or {OTHER_GROUP})
@@ -278,16 +290,16 @@ def check_request():
         g.roles = roles_for(current_user, None)
         return None
 
-    group = None
+    group, membership = None, None
     group_id = (request.view_args or {}).get("group_id")
     if group_id is not None:
-        group = db.session.get(Group, group_id)
+        # A member's group comes with their membership; anyone else's (an admin's) is looked up.
+        membership = next((m for m in my_memberships() if m.group_id == group_id), None)
+        group = membership.group if membership is not None else db.session.get(Group, group_id)
         if group is None:
             abort(404)
     g.group = group
-    g.membership = None
-    if group is not None and current_user.is_authenticated:
-        g.membership = active_membership(current_user, group.id)
+    g.membership = membership
     roles = roles_for(current_user, group, g.membership)
     g.roles = roles
 

@@ -30,6 +30,8 @@ from .support.live_server import Browser, Response, live_server
 CLIENTS = 16
 REPORTS = 200  # half submitted at once, half saved as a draft first
 PARAGRAPHS_EACH = 4
+#: How long the 16 creators keep submitting in the time-bounded test.
+CREATE_SECONDS = 6
 
 
 @pytest.fixture
@@ -171,6 +173,46 @@ def test_200_reports_from_16_people_at_once_get_unique_gapless_numbers(live):
     assert {r.number_year for r in mine} == {year}
     counter = db.session.get(NumberCounter, (group_id, numbering.SYSTEM_ERROR, year))
     assert counter.last_value == max(seq for y, seq in numbers if y == year)
+
+
+def test_16_creators_for_a_few_seconds_lose_nothing(live):
+    """16 people submit reports as fast as they can for a bounded time: every one is answered as
+    usual, every one is stored once, and the numbers stay unique and gapless."""
+    demo, server = live.demo, live.server
+    base = f"/groups/{demo.group_id}/system-errors"
+    reporters = sorted(
+        db.session.scalars(
+            select(User.email)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.group_id == demo.group_id, Membership.ended_at.is_(None))
+        )
+    )
+    db.session.remove()
+
+    def work(i, start):
+        browser = Browser(server.url)
+        browser.login(reporters[i % len(reporters)], DEMO_PASSWORD)
+        token = browser.csrf_token(f"{base}/new")
+        start()
+        deadline, answers, n = time.monotonic() + CREATE_SECONDS, [], 0
+        while time.monotonic() < deadline:
+            title = f"Tidsatt rapport {i:02d}-{n:04d}"
+            answers.append((title, browser.post(f"{base}/new", _report_form(demo, title, "submit"), token)))
+            n += 1
+        return answers
+
+    answers = _run_clients(work)
+
+    assert [(t, r.status, r.text[:300]) for t, r in answers if r.status != 303] == [], server.log()
+    assert all(r.location.endswith(f"{base}/mine") for _, r in answers)
+    reports = db.session.scalars(
+        select(SystemErrorReport).where(SystemErrorReport.group_id == demo.group_id)
+    ).all()
+    stored = sorted(r.title for r in reports if r.title.startswith("Tidsatt rapport"))
+    assert stored == sorted(t for t, _ in answers)  # each answered one stored, once
+    numbers = [(r.number_year, r.number_seq) for r in reports if r.number_seq is not None]
+    assert len(numbers) == len(set(numbers))
+    assert _gapless_per_year(numbers) == {}
 
 
 # -- §§ of the minutes -----------------------------------------------------------------------------
@@ -340,3 +382,19 @@ def test_a_savepoint_rolls_back_alone_in_a_request(app, demo):
         db.session.rollback()  # the whole transaction, with what it took
     with app.app_context():
         assert db.session.get(NumberCounter, (demo.group_id, "test", 2040)).last_value == 1
+
+
+def test_every_sqlite_connection_has_wal_and_a_busy_timeout(sqlite_only, app):
+    from po_meetings.database import BUSY_TIMEOUT_MS
+
+    with app.app_context():
+        connections = [db.engine.raw_connection() for _ in range(3)]  # three of the pool's
+        try:
+            for connection in connections:
+                cursor = connection.cursor()
+                assert cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+                assert cursor.execute("PRAGMA busy_timeout").fetchone()[0] == BUSY_TIMEOUT_MS
+                cursor.close()
+        finally:
+            for connection in connections:
+                connection.close()

@@ -18,7 +18,13 @@ from .conftest import _test_config
 def include_name(name, type_, parent_names):
     """Leave out the hand-made full-text search objects, as migrations/env.py does."""
     return not (name or "").startswith(
-        ("system_error_search", "ix_system_error_report_search", "search_index", "ix_search_")
+        (
+            "system_error_search",
+            "ix_system_error_report_search",
+            "search_index",
+            "ix_search_",
+            "search_vector",
+        )
     )
 
 
@@ -54,6 +60,21 @@ def test_the_full_text_search_object_is_made(fresh_app):
     else:
         indexes = {i["name"] for i in inspect(db.engine).get_indexes("system_error_report")}
         assert "ix_system_error_report_search" in indexes
+        # The GIN index and the ranking read a stored tsvector, not the text parsed again.
+        assert "(search_vector)" in _search_index_definition()
+        downgrade(revision="0011")
+        assert "to_tsvector('swedish'::regconfig, search_text)" in _search_index_definition()
+        assert "search_vector" not in {
+            c["name"] for c in inspect(db.engine).get_columns("system_error_report")
+        }
+
+
+def _search_index_definition() -> str:
+    """Return how PostgreSQL defines the register's search index."""
+    with db.engine.connect() as connection:
+        return connection.scalar(
+            text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_system_error_report_search'")
+        )
 
 
 def test_downgrade_to_base_removes_everything(fresh_app):

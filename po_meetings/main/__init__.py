@@ -1,20 +1,15 @@
 """The start page and what every page's header needs."""
 
-from flask import Blueprint, g
-from flask_login import current_user
+from flask import Blueprint
 
-from . import queries
+from .. import permissions
 
 bp = Blueprint("main", __name__)
 
 
 def my_memberships():
     """Return the current user's active memberships with their groups, loaded once per request."""
-    if not current_user.is_authenticated:
-        return []
-    if "my_memberships" not in g:
-        g.my_memberships = queries.active_memberships(current_user.id)
-    return g.my_memberships
+    return permissions.my_memberships()
 
 
 @bp.app_context_processor

@@ -9,6 +9,7 @@ from datetime import datetime
 from flask import g
 from flask_login import current_user
 
+from .. import permissions
 from ..dates import local
 from ..follow_up import services as follow_up_services
 from ..meetings import views as meeting_views
@@ -178,8 +179,7 @@ def _sections(memberships: list[Membership], since: datetime | None) -> list[Gro
 
 def page_context(since: datetime | None = None) -> dict:
     """Return the start page's context: each group's rows, the most urgent first."""
-    memberships = queries.active_memberships(current_user.id, with_organisations=True)
-    g.my_memberships = memberships  # the header's list, with the organisations loaded
+    memberships = permissions.my_memberships()  # the header's list too
     sections = _sections(memberships, since) if memberships else []
     return {
         "sections": sections,

@@ -60,7 +60,7 @@ def get_meeting(group: Group, meeting_id: int, membership: Membership | None) ->
     meeting = db.session.scalar(
         select(Meeting)
         .where(Meeting.id == meeting_id)
-        .options(selectinload(Meeting.items).selectinload(AgendaItem.presenter).selectinload(Membership.user))
+        .options(selectinload(Meeting.items).joinedload(AgendaItem.presenter).joinedload(Membership.user))
     )
     if meeting is None or meeting.group_id != group.id:
         return None

@@ -299,9 +299,11 @@ class TransitionForm(_ReportPageForm):
 
     def set_choices(self, meetings, owners) -> None:
         """Offer the group's meetings (newest first), their agenda items and the possible owners."""
-        self.meeting_id.choices = options(
-            [(None, "– Välj möte –")] + [(m.id, f"{m.starts_at:%Y-%m-%d} {m.title}") for m in meetings]
-        )
+        self.use_choices(self.choices_for(meetings, owners))
+
+    @staticmethod
+    def choices_for(meetings, owners) -> dict[str, list]:
+        """Return the choices of each select, made once for all the move forms of a page."""
         items = []
         for m in meetings:
             for top in numbered(m.items):
@@ -309,10 +311,18 @@ class TransitionForm(_ReportPageForm):
                     items.append(
                         (entry.item.id, f"{m.starts_at:%Y-%m-%d}: {entry.number}. {entry.item.title}")
                     )
-        self.agenda_item_id.choices = options([(None, "– Ingen särskild punkt –")] + items)
-        self.owner_id.choices = options(
-            [(None, "– Välj ansvarig –")] + [(o.id, _owner_label(o)) for o in owners]
-        )
+        return {
+            "meeting_id": options(
+                [(None, "– Välj möte –")] + [(m.id, f"{m.starts_at:%Y-%m-%d} {m.title}") for m in meetings]
+            ),
+            "agenda_item_id": options([(None, "– Ingen särskild punkt –")] + items),
+            "owner_id": options([(None, "– Välj ansvarig –")] + [(o.id, _owner_label(o)) for o in owners]),
+        }
+
+    def use_choices(self, choices: dict[str, list]) -> None:
+        """Offer choices made by :meth:`choices_for` (a field does not change its choices)."""
+        for name, offered in choices.items():
+            self[name].choices = offered
 
     def status(self) -> ReportStatus | None:
         """Return the status the report is to move to (None for one a report cannot move to)."""

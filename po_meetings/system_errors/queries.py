@@ -6,10 +6,11 @@ and a confidential report only to those who may see it, on every list, count and
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from ..extensions import db
 from ..inputs import is_id
@@ -61,35 +62,51 @@ def organisations() -> list[Organisation]:
 
 def filter_choices(viewer: Viewer) -> tuple[list[Membership], list[User], list[int]]:
     """Return the owners, reporters and years the filters offer, of reports the viewer may see
-    only, so that a hidden report shows nowhere."""
-    visible = viewer.visible(select(R.id)).scalar_subquery()
+    only, so that a hidden report shows nowhere.
+
+    Each is asked of the small tables (memberships, users, the years) with an index probe per
+    candidate ("has a visible report?"), so the cost does not grow with the register.
+    """
+    visible = viewer.visible(select(R.id))
     owners = db.session.scalars(
         select(Membership)
-        .where(Membership.id.in_(select(R.owner_id).where(R.id.in_(visible))))
+        .where(visible.where(R.owner_id == Membership.id).exists())
         .options(selectinload(Membership.user))
     ).all()
-    reporters = db.session.scalars(
-        select(User).where(User.id.in_(select(R.reporter_id).where(R.id.in_(visible))))
-    ).all()
-    years = db.session.scalars(
-        select(R.number_year).where(R.id.in_(visible), R.number_year.is_not(None)).distinct()
-    ).all()
+    reporters = db.session.scalars(select(User).where(visible.where(R.reporter_id == User.id).exists())).all()
     return (
         sorted(owners, key=lambda m: m.user.name),
         sorted(reporters, key=lambda u: u.name),
-        sorted(years, reverse=True),
+        _years(viewer),
     )
 
 
-def apply_filters(query, filters: dict, skip: str | None = None):
-    """Narrow a report query by the chosen filters (all but ``skip``, for the counts)."""
+def _years(viewer: Viewer) -> list[int]:
+    """Return the years of the numbered reports the viewer may see, newest first.
+
+    The group's years are walked through the (group, year, number) index one year at a time (a
+    recursive query: the next year is the smallest one after the last), then kept if the viewer
+    may see a report of that year: a few index probes per year, not a pass over every row.
+    """
+    in_group = R.group_id == viewer.group.id
+    years = select(func.min(R.number_year).label("year")).where(in_group).cte("years", recursive=True)
+    after = select(func.min(R.number_year)).where(in_group, R.number_year > years.c.year).scalar_subquery()
+    years = years.union_all(select(after).where(years.c.year.is_not(None)))
+    seen = viewer.visible(select(R.id)).where(R.number_year == years.c.year).exists()
+    return db.session.scalars(
+        select(years.c.year).where(years.c.year.is_not(None), seen).order_by(years.c.year.desc())
+    ).all()
+
+
+def apply_filters(query, filters: dict, skip: Collection[str] = ()):
+    """Narrow a report query by the chosen filters (all but those in ``skip``, for the counts)."""
     status = filters["status"]
-    if skip != "status":
+    if "status" not in skip:
         if status:
             query = query.where(R.status == status)
         else:
             query = query.where(R.status != ReportStatus.DRAFT.value)
-    if filters["level"] and skip != "level":
+    if filters["level"] and "level" not in skip:
         query = query.where(R.level == filters["level"])
     if filters["category"]:
         query = query.where(R.category == filters["category"])
@@ -124,13 +141,27 @@ def ordered(query, sort: str | None, terms: list[str]):
     return query.order_by(*orders.get(sort, newest))
 
 
+#: The long texts a row of the list never shows (nor the CSV): left in the table, not read.
+LONG_TEXTS = (
+    R.description,
+    R.causes,
+    R.consequences,
+    R.who_can_fix,
+    R.proposal,
+    R.system_view,
+    R.resolution,
+    R.close_reason,
+    R.search_text,
+)
+
+
 def _row_options():
     """Load what a row of the list shows, in a few queries for the whole page."""
     return (
+        *(defer(column, raiseload=True) for column in LONG_TEXTS),
         selectinload(R.reporter),
         selectinload(R.owner).selectinload(Membership.user),
         selectinload(R.occurrences),
-        selectinload(R.escalations),
     )
 
 
@@ -140,22 +171,83 @@ def listed(viewer: Viewer, filters: dict, terms: list[str]):
     return ordered(query, filters["sort"], terms).options(*_row_options())
 
 
-def list_page(viewer: Viewer, filters: dict, terms: list[str], page: int, per_page: int):
-    """Return one page of the list."""
-    return db.paginate(listed(viewer, filters, terms), page=page, per_page=per_page, error_out=False)
+@dataclass(frozen=True)
+class Page:
+    """One page of the list and where it lies among the others (what the pager shows)."""
+
+    items: list[SystemErrorReport]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int | None:
+        return self.page - 1 if self.has_prev else None
+
+    @property
+    def next_num(self) -> int | None:
+        return self.page + 1 if self.has_next else None
+
+
+def list_page(viewer: Viewer, filters: dict, terms: list[str], page: int, per_page: int, total: int) -> Page:
+    """Return one page of the list; ``total`` is the list's length (:func:`counts` has it)."""
+    page = max(page, 1)
+    query = listed(viewer, filters, terms).limit(per_page).offset((page - 1) * per_page)
+    return Page(db.session.scalars(query).all(), page, per_page, total)
 
 
 def all_listed(viewer: Viewer, filters: dict, terms: list[str]) -> list[SystemErrorReport]:
-    """Return the whole list (every page), for the export."""
-    return db.session.scalars(listed(viewer, filters, terms)).all()
+    """Return the whole list (every page), for the export (which shows the escalations too)."""
+    return db.session.scalars(listed(viewer, filters, terms).options(selectinload(R.escalations))).all()
 
 
-def counts(viewer: Viewer, filters: dict, terms: list[str], by: str) -> dict[str, int]:
-    """Count the visible reports per status or level, under the other filters (one query)."""
-    column = getattr(R, by)
-    query = apply_filters(viewer.visible(select(column, func.count())), filters, skip=by)
-    query = search.matching(query, terms).group_by(column)
-    return dict(db.session.execute(query).all())
+@dataclass(frozen=True)
+class Counts:
+    """How many visible reports the list has: per status (under every filter but the status),
+    per level (under every filter but the level) and in all (under every filter)."""
+
+    by_status: dict[str, int]
+    by_level: dict[str, int]
+    total: int
+
+
+def counts(viewer: Viewer, filters: dict, terms: list[str]) -> Counts:
+    """Count the visible reports per status and level, and the list's length, in one query.
+
+    The reports are counted per (status, level) under the other filters, and the status and
+    level filters are applied to those few cells here. Without a search or another filter the
+    query reads the covering (group, status, level …) index only.
+    """
+    query = apply_filters(
+        viewer.visible(select(R.status, R.level, func.count())), filters, skip=("status", "level")
+    )
+    query = search.matching(query, terms).group_by(R.status, R.level)
+    status, level = filters["status"], filters["level"]
+    by_status: dict[str, int] = {}
+    by_level: dict[str, int] = {}
+    total = 0
+    for row_status, row_level, n in db.session.execute(query):
+        in_level = not level or row_level == level
+        in_status = row_status == status if status else row_status != ReportStatus.DRAFT.value
+        if in_level:
+            by_status[row_status] = by_status.get(row_status, 0) + n
+        if in_status:
+            by_level[row_level] = by_level.get(row_level, 0) + n
+        if in_status and in_level:
+            total += n
+    return Counts(by_status, by_level, total)
 
 
 # -- "Mina rapporter" and the look-alikes --------------------------------------------------------
@@ -206,23 +298,28 @@ def similar(viewer: Viewer, terms: list[str]) -> list[SystemErrorReport]:
 # -- one report -----------------------------------------------------------------------------------
 
 
+def report_page_options() -> tuple:
+    """Return the loader options of a report with its occurrences, escalations and history."""
+    return (
+        joinedload(R.reporter),
+        joinedload(R.fixer_organisation),
+        joinedload(R.owner).joinedload(Membership.user),
+        joinedload(R.meeting),
+        joinedload(R.agenda_item),
+        selectinload(R.affected_organisations),
+        selectinload(R.occurrences).joinedload(Occurrence.reporter),
+        selectinload(R.occurrences).joinedload(Occurrence.municipality),
+        selectinload(R.escalations),
+        selectinload(R.events).joinedload(ReportEvent.actor),
+    )
+
+
 def load_report(report_id: int) -> SystemErrorReport:
-    """Load a report with its occurrences, escalations and history in a handful of queries."""
+    """Load a report, read anew, with what its page shows in a handful of queries."""
     return db.session.scalars(
         select(R)
         .where(R.id == report_id)
-        .options(
-            joinedload(R.reporter),
-            joinedload(R.fixer_organisation),
-            joinedload(R.owner).joinedload(Membership.user),
-            joinedload(R.meeting),
-            joinedload(R.agenda_item),
-            selectinload(R.affected_organisations),
-            selectinload(R.occurrences).joinedload(Occurrence.reporter),
-            selectinload(R.occurrences).joinedload(Occurrence.municipality),
-            selectinload(R.escalations),
-            selectinload(R.events).joinedload(ReportEvent.actor),
-        )
+        .options(*report_page_options())
         .execution_options(populate_existing=True)
     ).one()
 
@@ -271,10 +368,9 @@ def waiting_to_be_taken_up(
         return [], 0
     waiting = select(R).where(R.status == ReportStatus.SUBMITTED.value)
     query = services.visibility_filter(waiting, meeting.group, membership.user, membership)
-    if limit <= 0:
-        return [], db.session.scalar(select(func.count()).select_from(query.subquery()))
-    # One query: the window count is taken over every waiting report before the LIMIT applies.
-    rows = db.session.execute(
-        query.add_columns(func.count().over()).order_by(R.submitted_at, R.id).limit(limit)
-    ).all()
-    return [row[0] for row in rows], rows[0][1] if rows else 0
+    # Two queries that read the (group, status …) indexes: a count, and the first rows in order
+    # (a window count on the rows' query would read and sort every waiting row).
+    total = db.session.scalar(query.with_only_columns(func.count()))
+    if limit <= 0 or not total:
+        return [], total
+    return db.session.scalars(query.order_by(R.submitted_at, R.id).limit(limit)).all(), total

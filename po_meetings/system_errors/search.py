@@ -2,7 +2,8 @@
 
 Swedish inflections find their base form on both: PostgreSQL stems with its configuration; on
 SQLite the FTS5 table holds the Snowball stems of each report's text (``po_meetings.stemming``)
-and a search matches the stems of its words, so "väntetider" finds "väntetid". Snippets are cut
+and a search matches the stems of its words, so "väntetider" finds "väntetid". PostgreSQL keeps
+the text's tsvector in a stored column that its GIN index and ``ts_rank`` both read. Snippets are cut
 from the original text in Python, for the reports a page shows only.
 
 User input never reaches either engine's query syntax: the query is cut into words, and each
@@ -14,13 +15,18 @@ from __future__ import annotations
 
 from markupsafe import Markup
 from sqlalchemy import bindparam, func, literal_column, select, table, text
+from sqlalchemy.dialects.postgresql import TSVECTOR
 
 from ..domain import DomainError
 from ..extensions import db
 from ..models import ReportEvent, SystemErrorReport
-from ..models.system_error import SEARCH_TABLE, EventKind
+from ..models.system_error import SEARCH_TABLE, SEARCH_VECTOR, EventKind
 from ..personnummer import DEFAULT_MESSAGE, contains_personnummer
 from ..stemming import WORD, fts5_query, snippet, stems, ts_query
+
+#: PostgreSQL: the stored to_tsvector('swedish', search_text) that the GIN index holds (a column
+#: made by hand, outside the model: po_meetings/models/system_error.py).
+_VECTOR = literal_column(f"{SystemErrorReport.__tablename__}.{SEARCH_VECTOR}", type_=TSVECTOR)
 
 MAX_QUERY = 200
 MAX_TERMS = 12
@@ -48,15 +54,29 @@ def terms_of(query: str | None) -> list[str]:
 def reindex(report: SystemErrorReport) -> None:
     """Rebuild the report's search text (title, description, causes, consequences, comments);
     on SQLite the index gets its stems."""
-    comments = db.session.scalars(
-        select(ReportEvent.note).where(
-            ReportEvent.report_id == report.id, ReportEvent.kind == EventKind.COMMENT.value
-        )
-    ).all()
+    set_search_text(report)
+    db.session.flush()
+    write_index(report)
+
+
+def set_search_text(report: SystemErrorReport, comments: list[str] | None = None) -> None:
+    """Set the report's search text from its texts and comments (read here unless given: a new
+    report has none). PostgreSQL's stored tsvector follows it; SQLite's index needs
+    :func:`write_index` once the report has its id."""
+    if comments is None:
+        comments = db.session.scalars(
+            select(ReportEvent.note).where(
+                ReportEvent.report_id == report.id, ReportEvent.kind == EventKind.COMMENT.value
+            )
+        ).all()
     body = "\n".join(filter(None, [report.description, report.causes, report.consequences, *comments]))
     report.search_text = f"{report.title}\n{body}"
-    db.session.flush()
+
+
+def write_index(report: SystemErrorReport) -> None:
+    """SQLite: put the stems of the report's search text into the index (the report is flushed)."""
     if _dialect() == "sqlite":
+        body = report.search_text.partition("\n")[2]
         db.session.execute(text(f"DELETE FROM {SEARCH_TABLE} WHERE rowid = :id"), {"id": report.id})
         db.session.execute(text(INSERT), index_entry(report.id, report.title, body))
 
@@ -78,7 +98,7 @@ def matching(query, terms: list[str], any_term: bool = False):
         )
         return query.where(SystemErrorReport.id.in_(ids))
     tsquery = func.to_tsquery("swedish", bindparam("ts_query", ts_query(terms, any_term)))
-    return query.where(func.to_tsvector("swedish", SystemErrorReport.search_text).op("@@")(tsquery))
+    return query.where(_VECTOR.op("@@")(tsquery))
 
 
 def ranked(query, terms: list[str], any_term: bool = False):
@@ -86,20 +106,19 @@ def ranked(query, terms: list[str], any_term: bool = False):
     if not terms:
         return query
     if _dialect() == "sqlite":
-        rank = (
-            select(literal_column("rank"))
+        # Joined, so FTS5 ranks its matches once; as a correlated subquery per report it ran the
+        # whole MATCH again for every matching row (quadratic in the number of matches).
+        hits = (
+            select(literal_column("rowid").label("id"), literal_column("rank").label("rank"))
             .select_from(table(SEARCH_TABLE))
             .where(
                 text(f"{SEARCH_TABLE} MATCH :rank_query").bindparams(rank_query=fts5_query(terms, any_term))
             )
-            .where(literal_column("rowid") == SystemErrorReport.id)
-            .scalar_subquery()
+            .subquery()
         )
-        return query.order_by(rank)
+        return query.join(hits, hits.c.id == SystemErrorReport.id).order_by(hits.c.rank)
     tsquery = func.to_tsquery("swedish", ts_query(terms, any_term))
-    return query.order_by(
-        func.ts_rank(func.to_tsvector("swedish", SystemErrorReport.search_text), tsquery).desc()
-    )
+    return query.order_by(func.ts_rank(_VECTOR, tsquery).desc())
 
 
 def snippets(report_ids: list[int], terms: list[str]) -> dict[int, Markup]:

@@ -134,10 +134,11 @@ def visibility_filter(query, group: Group, user: User, membership: Membership | 
 
 
 def get_report(
-    group: Group, number: str, user: User, membership: Membership | None
+    group: Group, number: str, user: User, membership: Membership | None, options=()
 ) -> SystemErrorReport | None:
-    """Return a report by its number (SF-2026-007) or draft id (U-12), if the member may see it."""
-    query = select(SystemErrorReport)
+    """Return a report by its number (SF-2026-007) or draft id (U-12), if the member may see it
+    (with the loader ``options`` given: what the caller shows of it)."""
+    query = select(SystemErrorReport).options(*options)
     number = (number or "").strip().upper()
     # parse_id: ASCII digits within the database's integer range, else no such report (404).
     parts = [parse_id(part) for part in number.split("-")[1:]]
@@ -223,7 +224,8 @@ def save_report(
     affected = [
         o for o in (_organisation(group, i) for i in values.get("affected_organisation_ids") or []) if o
     ]
-    if report is None:
+    is_new = report is None
+    if is_new:
         report = SystemErrorReport(group_id=group.id, reporter=reporter, status=S.DRAFT.value)
         db.session.add(report)
         _event(report, reporter, EventKind.CREATED)
@@ -238,10 +240,12 @@ def save_report(
     report.level = level
     report.category = category
     report.client_count = None if client_count is None else int(client_count)
+    # Set before the report is written, so a new report is inserted whole (not then updated).
+    search.set_search_text(report, comments=[] if is_new else None)
     if submit and report.status == S.DRAFT.value:
         _submit(report, reporter, now)
     db.session.flush()
-    search.reindex(report)
+    search.write_index(report)
     return report
 
 
@@ -266,11 +270,15 @@ def _submit(report: SystemErrorReport, actor: User, now: datetime | None = None)
     now = now or utcnow()
     year = numbering.swedish_year(now)
     report.number_year = year
-    report.number_seq = numbering.next_number(report.group_id, numbering.SYSTEM_ERROR, year)
+    # Not flushed first: a new report is then inserted with its number, not inserted and updated.
+    with db.session.no_autoflush:
+        report.number_seq = numbering.next_number(report.group_id, numbering.SYSTEM_ERROR, year)
     report.status = S.SUBMITTED.value
     report.submitted_at = now
     _event(report, actor, EventKind.SUBMITTED, from_status=S.DRAFT.value, to_status=S.SUBMITTED.value)
-    follow(report, actor)
+    # The reporter follows it; nobody followed the draft (a draft cannot be followed).
+    db.session.flush()
+    db.session.add(ReportFollower(report_id=report.id, user_id=actor.id, group_id=report.group_id))
 
 
 # -- moving a report on ----------------------------------------------------------------------

@@ -113,10 +113,11 @@ def list_context(page_number: int) -> dict:
     page, snippets, status_counts, level_counts = None, {}, {}, {}
     if refused is None:
         who = viewer()
-        page = queries.list_page(who, filters, terms, page_number, current_app.config["PAGE_SIZE"])
+        counts = queries.counts(who, filters, terms)
+        status_counts, level_counts = counts.by_status, counts.by_level
+        page_size = current_app.config["PAGE_SIZE"]
+        page = queries.list_page(who, filters, terms, page_number, page_size, counts.total)
         snippets = search.snippets([r.id for r in page.items], terms)
-        status_counts = queries.counts(who, filters, terms, "status")
-        level_counts = queries.counts(who, filters, terms, "level")
     return {
         "group": g.group,
         "form": form,
@@ -273,10 +274,12 @@ def similar_context() -> dict:
 
 def report_or_404(number: str) -> SystemErrorReport:
     """Return the report the member may see, loaded with all its page shows, or answer 404."""
-    report = services.get_report(g.group, number, current_user, g.membership)
+    report = services.get_report(
+        g.group, number, current_user, g.membership, options=queries.report_page_options()
+    )
     if report is None:
         abort(404)
-    return queries.load_report(report.id)
+    return report
 
 
 def report_url(report: SystemErrorReport, anchor: str | None = None) -> str:
@@ -334,11 +337,12 @@ def _moves(report: SystemErrorReport, owners) -> list[dict]:
     """Return the status moves offered on the report, each with its form."""
     current = report.status_enum
     meetings = queries.meetings(g.group.id) if S.TAKEN_UP in services.TRANSITIONS[current] else []
+    choices = TransitionForm.choices_for(meetings, owners)
     moves = []
     for to in sorted(services.TRANSITIONS[current] - {S.ESCALATED}, key=list(S).index):
         key = f"to-{to.value}"
         form = answers.kept(key, lambda to=to: TransitionForm(formdata=None, to=to.value))
-        form.set_choices(meetings, owners)
+        form.use_choices(choices)
         moves.append(
             {"to": to, "key": key, "label": move_label(current, to), "form": form} | move_fields(current, to)
         )

@@ -3,64 +3,70 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ...extensions import db
 from ...models import (
-    ActionItem,
-    Approval,
-    Attendance,
-    Correction,
     Decision,
     DecisionReport,
     Meeting,
     Membership,
     Minutes,
-    MinutesNote,
     OrganisationFollowUp,
     Paragraph,
-    Recusal,
-    Reservation,
-    Vote,
 )
 from .rules import sees_confidential
 
 
 def minutes_of(meeting: Meeting) -> Minutes | None:
-    """Return a meeting's minutes, with everything the minutes page shows, in a fixed few queries."""
+    """Return a meeting's minutes, with everything the minutes page shows, in a fixed few queries.
+
+    The people the minutes name (officers, attendance, votes, reservations, recusals, notes, action
+    owners) are memberships of the group: they are loaded once, with their users and organisations,
+    and each reference to one is then found in the session instead of by a query of its own.
+    """
+    _load_people(meeting)
     return db.session.scalar(
         select(Minutes)
         .where(Minutes.meeting_id == meeting.id)
         .options(
             selectinload(Minutes.paragraphs).options(
                 selectinload(Paragraph.decisions).options(
-                    selectinload(Decision.votes).selectinload(Vote.membership),
-                    selectinload(Decision.reservations).selectinload(Reservation.membership),
-                    selectinload(Decision.actions).selectinload(ActionItem.owner),
+                    selectinload(Decision.votes),
+                    selectinload(Decision.reservations),
+                    selectinload(Decision.actions),
                     selectinload(Decision.follow_ups).selectinload(OrganisationFollowUp.organisation),
                     selectinload(Decision.report_links).selectinload(DecisionReport.report),
                 ),
-                selectinload(Paragraph.recusals).selectinload(Recusal.membership),
+                selectinload(Paragraph.recusals),
                 selectinload(Paragraph.guests),
-                selectinload(Paragraph.notes).selectinload(MinutesNote.membership),
-                selectinload(Paragraph.released_by),
-                selectinload(Paragraph.updated_by),
+                selectinload(Paragraph.notes),
                 selectinload(Paragraph.resumes),  # the tabled § a § takes up again, if any
             ),
-            selectinload(Minutes.attendances).options(
-                selectinload(Attendance.membership).options(
-                    selectinload(Membership.user), selectinload(Membership.organisation)
-                ),
-                selectinload(Attendance.serving_for).selectinload(Membership.user),
-            ),
-            selectinload(Minutes.approvals).selectinload(Approval.membership).selectinload(Membership.user),
-            selectinload(Minutes.corrections).selectinload(Correction.created_by),
-            selectinload(Minutes.chair).selectinload(Membership.user),
-            selectinload(Minutes.secretary).selectinload(Membership.user),
-            selectinload(Minutes.adjuster).selectinload(Membership.user),
-            selectinload(Minutes.second_adjuster).selectinload(Membership.user),
+            selectinload(Minutes.attendances),
+            selectinload(Minutes.approvals),
+            selectinload(Minutes.corrections),
         )
     )
+
+
+def _load_people(meeting: Meeting) -> None:
+    """Load the group's memberships, ended ones too, with their users and organisations.
+
+    They are kept as the group's ``memberships`` (the session holds loaded rows only weakly), so
+    the many-to-one references above resolve from the session's identity map without SQL. A user
+    who is not a member (an administrator who edited a §) is still loaded on first use.
+    """
+    group = meeting.group
+    if "memberships" in group.__dict__:
+        return
+    people = db.session.scalars(
+        select(Membership)
+        .where(Membership.group_id == group.id)
+        .options(joinedload(Membership.user), joinedload(Membership.organisation))
+    ).all()
+    set_committed_value(group, "memberships", people)
 
 
 def visible_paragraphs(minutes: Minutes, by: Membership | None) -> list[Paragraph]:
