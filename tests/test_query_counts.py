@@ -68,8 +68,9 @@ def test_a_register_page_makes_as_many_queries_with_50_reports_as_with_5(app, cl
     assert many <= few, f"{page}: {few} statements with 5 reports, {many} with 50"
 
 
-#: Statements of one report's page and of a create POST (bench/PROFILE.md, round 2).
-REPORT_BUDGET = 9
+#: Statements of one report's page and of a create POST (bench/PROFILE.md, round 2). A bulk
+#: report is taken up at a past meeting, so its page also loads that meeting and agenda item.
+REPORT_BUDGET = 11
 CREATE_BUDGET = 13
 
 
