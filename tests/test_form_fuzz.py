@@ -425,7 +425,7 @@ def test_every_form_class_was_fuzzed():
     while stack:
         cls = stack.pop()
         subclasses = cls.__subclasses__()
-        if not subclasses:
+        if not subclasses and cls.__module__.startswith("po_meetings."):  # not a test's own form
             leaves.add(cls.__name__)
         stack.extend(subclasses)
     assert sorted(leaves - FUZZED) == []
