@@ -84,6 +84,11 @@ def year_bounds(year: int) -> tuple[datetime, datetime]:
     return local_datetime(date(year, 1, 1), time(0)), local_datetime(date(year + 1, 1, 1), time(0))
 
 
+def end_of_year(year: int) -> datetime:
+    """Return the last moment of 31 December of a year in Stockholm, in UTC (a whole second)."""
+    return local_datetime(date(year, 12, 31), time(23, 59, 59))
+
+
 def cut_of(year: int, as_of: datetime) -> datetime:
     """Return the moment a year's report counts up to: its date, or the end of 31 December
     (never later than now: the records say nothing yet of what is to come)."""
@@ -276,7 +281,7 @@ def _quarters(group_id: int, year: int, as_of: datetime) -> dict[tuple[int, int]
         (ClientStatistics.year == year)
         | ((ClientStatistics.year == year - 1) & (ClientStatistics.quarter == 4)),
     )
-    if as_of < local_datetime(date(year, 12, 31), time(23, 59)):
+    if as_of < end_of_year(year):
         query = query.where(ClientStatistics.created_at <= as_of)
     return {(s.year, s.quarter): s for s in db.session.scalars(query).all()}
 

@@ -12,14 +12,14 @@ The services flush, never commit; the route commits (``answers.attempt``).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, time
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..dates import local, local_datetime
+from ..dates import local
 from ..domain import DomainError, clean_text
 from ..extensions import db
 from ..models import AnnualReport, AnnualReportVersion, Membership, ReportState, utcnow
@@ -28,6 +28,7 @@ from ..personnummer import DEFAULT_MESSAGE, contains_personnummer
 from . import content as content_module
 from . import drafting
 from .content import Content, Entered
+from .drafting import end_of_year
 from .posts import MAX_POSTS, PostsError, parse_posts
 
 FIRST_YEAR = 2000
@@ -98,11 +99,6 @@ def check_year(year: int | None) -> int:
     if year is None or not FIRST_YEAR <= year <= current_year():
         raise DomainError(year_message())
     return year
-
-
-def end_of_year(year: int) -> datetime:
-    """Return the last moment of 31 December of a year in Stockholm, in UTC."""
-    return local_datetime(date(year, 12, 31), time(23, 59, 59))
 
 
 def counted_until(year: int) -> datetime:
