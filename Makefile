@@ -8,7 +8,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := PO_MEETINGS_PRODUCTION=false PO_MEETINGS_MAIL_BACKEND=console PO_MEETINGS_PORT=$(PORT) $(BIN)/flask --app po_meetings
-PYTEST := $(BIN)/pytest
+# The suite runs in one worker process per core (at most 4; pytest-xdist), each with its own
+# SQLite file or PostgreSQL server; the slowest tests are listed at the end of every run.
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --maxprocesses=4 --dist worksteal --durations=20
 
 # make bench: DB=sqlite|postgresql, ROUNDS (medians of), BENCH_SECONDS per page, WORKERS
 # (gunicorn's, for the app and the floor alike). 13 pages x 3 rounds x 20 s would pass the 15

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import os
+import sqlite3
 import tempfile
 from datetime import date
 from types import SimpleNamespace
@@ -78,6 +79,8 @@ def database_url(backend, postgres, tmp_path_factory) -> str:
     app = create_app(_test_config(url))
     with app.app_context():
         db.create_all()
+        if db.engine.dialect.name == "sqlite":
+            _EMPTY_SQLITE[url] = _sqlite_copy()
         db.engine.dispose()
     return url
 
@@ -119,12 +122,47 @@ class CSRFClient(FlaskClient):
         return super().post(*args, **kwargs)
 
 
+#: SQLite: an in-memory copy of each session database as created, schema only (by URL).
+_EMPTY_SQLITE: dict[str, sqlite3.Connection] = {}
+
+
+def _sqlite_copy() -> sqlite3.Connection:
+    """Return an in-memory copy of the app's SQLite database, made with SQLite's backup API."""
+    copy = sqlite3.connect(":memory:", check_same_thread=False)
+    raw = db.engine.raw_connection()
+    try:
+        raw.driver_connection.backup(copy)
+    finally:
+        raw.close()
+    return copy
+
+
+def _write_sqlite_copy(copy: sqlite3.Connection) -> None:
+    """Make the app's SQLite database page for page the copy (its search index included).
+
+    One backup replaces deleting every table's rows and inserting the demo's again: a few
+    milliseconds instead of a hundred. The pooled connections read the new pages next time.
+    """
+    raw = db.engine.raw_connection()
+    try:
+        copy.backup(raw.driver_connection)
+    finally:
+        raw.close()
+
+
 def _empty_tables() -> None:
     """Remove every row so the next test starts from an empty database."""
     tables = list(reversed(db.metadata.sorted_tables))
     if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        # DELETE and putting the sequences back costs half of TRUNCATE ... RESTART IDENTITY
+        # on tables this small; one round trip for all of it.
+        deletes = "; ".join(f'DELETE FROM "{t.name}"' for t in tables)
+        restart = "SELECT setval(c.oid, 1, false) FROM pg_class c WHERE c.relkind = 'S'"
+        db.session.connection().exec_driver_sql(f"{deletes}; {restart}")
+    elif (empty := _EMPTY_SQLITE.get(str(db.engine.url))) is not None:
+        db.session.commit()
+        _write_sqlite_copy(empty)
+        return
     else:
         for table in tables:
             db.session.execute(table.delete())
@@ -287,6 +325,8 @@ class DemoSnapshot:
         self.day: date | None = None
         self.values: dict | None = None
         self.rows: snapshot.Snapshot | None = None
+        #: SQLite: the seeded database copied whole, written back in one backup (see _write_sqlite_copy)
+        self.sqlite_copy: sqlite3.Connection | None = None
 
     def _seed(self) -> None:
         """Seed the demo data once, remember its rows and ids, and empty the database again."""
@@ -301,6 +341,8 @@ class DemoSnapshot:
         db.session.remove()
         with db.engine.connect() as connection:
             self.rows = snapshot.capture(connection, tables)
+        if db.engine.dialect.name == "sqlite":
+            self.sqlite_copy = _sqlite_copy()
         self.day = day
         _empty_tables()
         db.session.remove()
@@ -311,8 +353,11 @@ class DemoSnapshot:
             # The demo dates count from today: a session that passes midnight seeds again.
             if self.rows is None or self.day != _local_today():
                 self._seed()
-            with db.engine.begin() as connection:
-                snapshot.restore(connection, self.rows)
+            if self.sqlite_copy is not None:
+                _write_sqlite_copy(self.sqlite_copy)
+            else:
+                with db.engine.begin() as connection:
+                    snapshot.restore(connection, self.rows)
         values = copy.deepcopy(self.values)
         memberships, group_id = values["memberships"], values["group_id"]
         return SimpleNamespace(

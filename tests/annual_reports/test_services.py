@@ -372,7 +372,9 @@ def test_every_write_is_in_the_audit_trail(report, chair):
     services.correct(report, chair, "Rättelse.")
     db.session.commit()
     events = db.session.scalars(
-        select(AuditEvent).where(AuditEvent.object_type == "annual_report", AuditEvent.object_id == report.id)
+        select(AuditEvent)
+        .where(AuditEvent.object_type == "annual_report", AuditEvent.object_id == report.id)
+        .order_by(AuditEvent.id)
     ).all()
     assert [e.action for e in events] == ["insert", "update", "update", "update"]
     assert "placement" in events[1].changes and "Text." not in str(events[1].changes)  # free text hidden

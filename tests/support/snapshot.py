@@ -7,8 +7,8 @@ its dependency order) and, on SQLite, every virtual table (the FTS5 search index
 the services rather than by triggers). On PostgreSQL the search index is an expression index
 that the restored rows fill by themselves.
 
-Rows are written with SQLAlchemy Core on a plain connection, outside the ORM session, so the
-session listeners (the audit trail and its append-only guard) never see them; the audit rows
+Rows are written on a plain connection (COPY on PostgreSQL, SQLAlchemy Core INSERTs on SQLite),
+outside the ORM session, so the session listeners (the audit trail and its append-only guard) never see them; the audit rows
 of the seeding are restored like any other rows.
 """
 
@@ -39,6 +39,9 @@ class Snapshot:
     virtual_tables: tuple[VirtualTable, ...]
     #: PostgreSQL: (sequence name, the largest id it must not hand out again)
     sequences: tuple[tuple[str, int], ...]
+    #: PostgreSQL: (COPY's table and column list, the rows in COPY's text format), written back
+    #: with one COPY a table; the columns are named, since a migrated table may order them otherwise
+    copies: tuple[tuple[str, bytes], ...] = ()
 
 
 def sqlite_virtual_tables(connection: Connection) -> list[str]:
@@ -93,6 +96,7 @@ def capture(connection: Connection, tables: Sequence[Table]) -> Snapshot:
 
     virtual = []
     sequences = []
+    copies = []
     if connection.dialect.name == "sqlite":
         for name in sqlite_virtual_tables(connection):
             result = connection.execute(text(f'SELECT rowid, * FROM "{name}" ORDER BY rowid'))
@@ -109,7 +113,14 @@ def capture(connection: Connection, tables: Sequence[Table]) -> Snapshot:
                 ).scalar()
                 if sequence is not None:
                     sequences.append((sequence, max(row[column.name] for row in rows)))
-    return Snapshot(tuple(captured), tuple(virtual), tuple(sequences))
+        with connection.connection.driver_connection.cursor() as cursor:
+            for table, rows in captured:
+                if rows:
+                    columns = ", ".join(f'"{c.name}"' for c in table.columns if c.computed is None)
+                    target = f'"{table.name}" ({columns})'
+                    with cursor.copy(f"COPY {target} TO STDOUT") as copy:
+                        copies.append((target, b"".join(bytes(chunk) for chunk in copy)))
+    return Snapshot(tuple(captured), tuple(virtual), tuple(sequences), tuple(copies))
 
 
 def restore(connection: Connection, snapshot: Snapshot) -> None:
@@ -118,9 +129,16 @@ def restore(connection: Connection, snapshot: Snapshot) -> None:
     Afterwards the next id of every table follows the restored rows, as after seeding, and the
     SQLite search index holds exactly what it held when the snapshot was taken.
     """
-    for table, rows in snapshot.tables:
-        if rows:
-            connection.execute(insert(table), [dict(row) for row in rows])
+    if snapshot.copies:
+        # COPY writes the rows as PostgreSQL printed them, several times faster than INSERTs.
+        with connection.connection.driver_connection.cursor() as cursor:
+            for target, data in snapshot.copies:
+                with cursor.copy(f"COPY {target} FROM STDIN") as copy:
+                    copy.write(data)
+    else:
+        for table, rows in snapshot.tables:
+            if rows:
+                connection.execute(insert(table), [dict(row) for row in rows])
     for virtual in snapshot.virtual_tables:
         # Emptied first in case triggers filled it from the rows just written.
         connection.execute(text(f'DELETE FROM "{virtual.name}"'))
