@@ -11,6 +11,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from bench.profile_pages import report_form
 from po_meetings import permissions
 from po_meetings.extensions import db
 from po_meetings.models import Decision, DecisionResult, Group, Minutes, Paragraph, SystemErrorReport
@@ -88,29 +89,13 @@ def test_one_report_makes_as_many_queries_with_a_long_history(app, client, auth,
     assert few <= REPORT_BUDGET, few
 
 
-def _report_form(n: int) -> dict:
-    return {
-        "title": f"Räknad rapport {n}",
-        "description": "Vid flera utskrivningar i veckan saknades planeringen.",
-        "causes": "Två journalsystem som inte talar med varandra.",
-        "consequences": "Klienterna står utan stöd de första dagarna hemma.",
-        "who_can_fix": "Verksamhetscheferna",
-        "proposal": "En gemensam checklista vid utskrivning.",
-        "system_view": "Samordningen mellan region och kommun brister.",
-        "level": "caseworker",
-        "category": "treatment",
-        "client_count": "2",
-        "action": "submit",
-    }
-
-
 def test_submitting_a_report_makes_as_many_queries_in_a_bigger_register(app, client, auth, demo):
     auth.login_as(permissions.CHAIR)
     url = f"/groups/{demo.group_id}/system-errors/new"
     _add_reports(app, demo, 5, seed=1)
-    few, _ = _count(app, client, "post", url, data=_report_form(1))
+    few, _ = _count(app, client, "post", url, data=report_form(1))
     _add_reports(app, demo, 45, seed=2)
-    many, _ = _count(app, client, "post", url, data=_report_form(2))
+    many, _ = _count(app, client, "post", url, data=report_form(2))
     assert many <= few
     # The new report is inserted whole (number, search text) and followed without asking first
     # whether its reporter follows it: 18 statements before round 2 of issue 15.

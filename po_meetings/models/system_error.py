@@ -115,6 +115,23 @@ report_organisation = Table(
 )
 
 
+def report_number(year: int | None, seq: int | None) -> str | None:
+    """Return a report's readable number, e.g. SF-2026-007 (None for a draft, which has none)."""
+    if seq is None:
+        return None
+    return f"SF-{year}-{seq:03d}"
+
+
+def level_label(level: str | None) -> str:
+    """Return the Swedish name of a level ("Ej vald" for none yet)."""
+    return Level(level).label if level else NOT_CHOSEN
+
+
+def category_label(category: str | None) -> str:
+    """Return the Swedish name of a category ("Ej vald" for none yet)."""
+    return Category(category).label if category else NOT_CHOSEN
+
+
 class SystemErrorReport(Audited, db.Model):
     """A system error reported to the group: a pattern, never a client."""
 
@@ -220,9 +237,7 @@ class SystemErrorReport(Audited, db.Model):
     @property
     def number(self) -> str | None:
         """Return the readable number, e.g. SF-2026-007 (None for a draft)."""
-        if self.number_seq is None:
-            return None
-        return f"SF-{self.number_year}-{self.number_seq:03d}"
+        return report_number(self.number_year, self.number_seq)
 
     @property
     def status_enum(self) -> ReportStatus:
@@ -237,12 +252,12 @@ class SystemErrorReport(Audited, db.Model):
     @property
     def level_label(self) -> str:
         """Return the Swedish name of the level ("Ej vald" in a draft that has none yet)."""
-        return Level(self.level).label if self.level else NOT_CHOSEN
+        return level_label(self.level)
 
     @property
     def category_label(self) -> str:
         """Return the Swedish name of the category ("Ej vald" in a draft that has none yet)."""
-        return Category(self.category).label if self.category else NOT_CHOSEN
+        return category_label(self.category)
 
     def __str__(self) -> str:
         return f"{self.number or 'Utkast'} {self.title}"

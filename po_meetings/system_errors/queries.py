@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import defer, joinedload, selectinload
+from sqlalchemy.orm import aliased, defer, joinedload, selectinload
 
 from ..extensions import db
 from ..inputs import is_id
@@ -26,7 +27,7 @@ from ..models import (
     SystemErrorReport,
     User,
 )
-from ..models.system_error import report_organisation
+from ..models.system_error import category_label, level_label, report_number, report_organisation
 from . import search, services, similarity
 
 #: How many look-alike reports the form suggests at most while a report is typed (three are
@@ -171,11 +172,76 @@ def listed(viewer: Viewer, filters: dict, terms: list[str]):
     return ordered(query, filters["sort"], terms).options(*_row_options())
 
 
+@dataclass(frozen=True, slots=True)
+class ListRow:
+    """What a row of the list shows, read as plain values: no ORM object, nor its relations, per row."""
+
+    id: int
+    number_year: int | None
+    number_seq: int | None
+    title: str
+    status: str
+    is_confidential: bool
+    level: str | None
+    category: str | None
+    submitted_at: datetime | None
+    reporter_name: str
+    owner_name: str | None
+    #: the report's occurrences beyond the first (the report itself)
+    occurrences: int
+
+    @property
+    def number(self) -> str | None:
+        return report_number(self.number_year, self.number_seq)
+
+    @property
+    def status_label(self) -> str:
+        return ReportStatus(self.status).label
+
+    @property
+    def level_label(self) -> str:
+        return level_label(self.level)
+
+    @property
+    def category_label(self) -> str:
+        return category_label(self.category)
+
+
+def _rows(viewer: Viewer, filters: dict, terms: list[str]):
+    """Return the select of the list's rows (:class:`ListRow`'s columns) in the list's order: one
+    statement with the reporter's and owner's names joined and the occurrences counted."""
+    reporter, owner, owner_user = aliased(User), aliased(Membership), aliased(User)
+    occurrences = (
+        select(func.count(Occurrence.id)).where(Occurrence.report_id == R.id).correlate(R).scalar_subquery()
+    )
+    query = (
+        select(
+            R.id,
+            R.number_year,
+            R.number_seq,
+            R.title,
+            R.status,
+            R.is_confidential,
+            R.level,
+            R.category,
+            R.submitted_at,
+            reporter.name,
+            owner_user.name,
+            occurrences,
+        )
+        .join(reporter, reporter.id == R.reporter_id)
+        .outerjoin(owner, owner.id == R.owner_id)
+        .outerjoin(owner_user, owner_user.id == owner.user_id)
+    )
+    query = search.matching(apply_filters(viewer.visible(query), filters), terms)
+    return ordered(query, filters["sort"], terms)
+
+
 @dataclass(frozen=True)
 class Page:
     """One page of the list and where it lies among the others (what the pager shows)."""
 
-    items: list[SystemErrorReport]
+    items: list[ListRow]
     page: int
     per_page: int
     total: int
@@ -204,8 +270,8 @@ class Page:
 def list_page(viewer: Viewer, filters: dict, terms: list[str], page: int, per_page: int, total: int) -> Page:
     """Return one page of the list; ``total`` is the list's length (:func:`counts` has it)."""
     page = max(page, 1)
-    query = listed(viewer, filters, terms).limit(per_page).offset((page - 1) * per_page)
-    return Page(db.session.scalars(query).all(), page, per_page, total)
+    query = _rows(viewer, filters, terms).limit(per_page).offset((page - 1) * per_page)
+    return Page([ListRow(*row) for row in db.session.execute(query)], page, per_page, total)
 
 
 def all_listed(viewer: Viewer, filters: dict, terms: list[str]) -> list[SystemErrorReport]:

@@ -424,6 +424,29 @@ def test_the_list_links_to_the_export_of_the_same_list(client, auth, demo):
 # -- who sees what -----------------------------------------------------------------------------------
 
 
+def test_each_row_says_what_the_export_says_of_its_report(app, client, auth, demo):
+    """The rows (read as plain values) and the export (read through the ORM) agree on every report."""
+    auth.login_as(permissions.CHAIR)
+    html = client.get(base(demo)).get_data(as_text=True)
+    exported = {row[0]: row for row in read_csv(client.get(f"{base(demo)}/export.csv"))[1:]}
+    confidential = {r.number for r in submitted(app, demo) if r.is_confidential}
+    rows = re.findall(r'<li class="se-row">(.*?)</li>', html, re.S)
+    assert len(rows) == len(exported) > 20
+    shown = Counter()
+    for row in rows:
+        number = NUMBER.search(row).group(1)
+        _, title, status, level, category, reporter, owner, submitted_on, occurrences, _ = exported[number]
+        meta = " ".join(re.search(r'<p class="se-row__meta muted">(.*?)</p>', row, re.S).group(1).split())
+        assert f"{number}</span> {title}</a>" in row.replace("&#34;", '"').replace("&#39;", "'")
+        assert f">{status}</span>" in row
+        assert meta.startswith(f"{level} · {category} · {reporter} · inskickad ")
+        assert (f" · ansvarig {owner}" in meta) == bool(owner)
+        assert (f" · {occurrences} förekomster" in meta) == (int(occurrences) > 1)
+        assert ("Sekretess" in row) == (number in confidential)
+        shown.update(owner=bool(owner), occurrences=int(occurrences) > 1, confidential=number in confidential)
+    assert shown["owner"] and shown["occurrences"] and shown["confidential"]  # the demo has each kind
+
+
 @pytest.mark.parametrize("role", [permissions.OMBUD, permissions.CO_OPTED])
 def test_a_confidential_report_is_hidden_from_other_ombuds(app, client, auth, demo, role):
     auth.login_as(role)
