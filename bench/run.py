@@ -466,7 +466,7 @@ def facts_of(database_url: str, user_email: str) -> Facts:
         )
         hits = db.session.scalar(
             select(func.count()).select_from(
-                search.matching(visible, search.terms_of(SEARCH_WORD)).subquery()
+                search.matching(visible, search.terms_of(SEARCH_WORD), group_id).subquery()
             )
         )
         visible_count = db.session.scalar(select(func.count()).select_from(visible.subquery()))

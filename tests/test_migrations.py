@@ -90,6 +90,53 @@ def test_upgrade_again_after_downgrade(fresh_app):
     assert set(db.metadata.tables) <= _tables()
 
 
+def test_0013_puts_each_reports_group_into_the_sqlite_index_and_searches_within_it(fresh_app):
+    """On SQLite, 0013 remakes the register's index with each report's group (its stems kept);
+    downgrading remakes it without; a search of one group never matches another group's report."""
+    from po_meetings.demo import OTHER_GROUP_NAME
+    from po_meetings.models import Group, User
+    from po_meetings.system_errors import search, services
+
+    upgrade()
+    seed_demo()
+    other = db.session.scalar(select(Group).where(Group.name == OTHER_GROUP_NAME))
+    chair = db.session.scalar(select(User).where(User.email == "ordforande.norrsjo@demo.se"))
+    values = {
+        "title": "Ombud utan tolk i Norrsjö",
+        "description": "Ombudet fick ingen tolk till mötet med Försäkringskassan.",
+        "causes": "Tolkbokningen är stängd.",
+        "consequences": "Mötet ställdes in.",
+        "system_view": "Rätten till tolk tillgodosågs inte.",
+        "level": "local",
+        "category": "local_resources",
+    }
+    services.save_report(other, chair, values, submit=True)
+    db.session.commit()
+    reports = db.session.execute(select(SystemErrorReport.id, SystemErrorReport.group_id)).all()
+    groups = {group_id for _, group_id in reports}
+    assert len(groups) == 2
+    if db.engine.dialect.name != "sqlite":
+        downgrade(revision="0012")  # nothing to undo on PostgreSQL
+        upgrade()
+        return
+    before = db.session.execute(text("SELECT rowid, title, body, grp FROM system_error_search")).all()
+    assert sorted((rowid, grp) for rowid, _, _, grp in before) == sorted((i, f"g{g}") for i, g in reports)
+    db.session.remove()
+    downgrade(revision="0012")
+    columns = db.session.execute(text("SELECT * FROM system_error_search LIMIT 1")).keys()
+    assert list(columns) == ["title", "body"]
+    db.session.remove()
+    upgrade()
+    after = db.session.execute(text("SELECT rowid, title, body, grp FROM system_error_search")).all()
+    assert sorted(after) == sorted(before)
+    for group_id in groups:
+        # "ombud" is in reports of both groups; each group's search finds its own only
+        terms = search.terms_of("ombud")
+        query = select(SystemErrorReport.group_id)
+        found = set(db.session.scalars(search.matching(query, terms, group_id)))
+        assert found == {group_id}
+
+
 def _register_body(report_id: int) -> str:
     """Return what the SQLite register index holds as a report's text."""
     return db.session.scalar(

@@ -388,9 +388,12 @@ class ReportFollower(Audited, db.Model):
 SEARCH_TABLE = "system_error_search"
 SEARCH_INDEX = "ix_system_error_report_search"
 SEARCH_VECTOR = "search_vector"
+#: SQLite: the stems of each report's title and text, and its group as one token (``grp``, e.g.
+#: g17), so that a search matches within the group inside FTS5 and does not grow with the reports of
+#: other groups (migration 0013 added it).
 SQLITE_SEARCH_DDL = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {SEARCH_TABLE} USING fts5("
-    "title, body, tokenize = 'unicode61 remove_diacritics 0')"
+    "title, body, grp, tokenize = 'unicode61 remove_diacritics 0')"
 )
 POSTGRESQL_SEARCH_DDL = (
     f"ALTER TABLE system_error_report ADD COLUMN IF NOT EXISTS {SEARCH_VECTOR} tsvector "

@@ -162,10 +162,10 @@ def reports(viewer: Viewer, terms: list[str], ranked: bool = True):
     query = register_services.visibility_filter(
         select(SystemErrorReport), viewer.group, viewer.user, viewer.membership
     ).where(SystemErrorReport.status != ReportStatus.DRAFT.value)
-    query = register_search.matching(query, terms)
+    query = register_search.matching(query, terms, viewer.group.id)
     if not ranked:
         return query
-    return register_search.ranked(query, terms).order_by(SystemErrorReport.id.desc())
+    return register_search.ranked(query, terms, viewer.group.id).order_by(SystemErrorReport.id.desc())
 
 
 SELECTS = {

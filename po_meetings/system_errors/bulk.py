@@ -459,7 +459,7 @@ def seed_bulk(group: Group, count: int, progress=None, seed: int = 5) -> dict:
         if is_sqlite:
             db.session.execute(
                 text(search.INSERT),
-                [search.index_entry(i, t, b) for i, (t, b) in zip(ids, texts, strict=True)],
+                [search.index_entry(i, t, b, group.id) for i, (t, b) in zip(ids, texts, strict=True)],
             )
         totals["reports"] += len(ids)
         totals["occurrences"] += len(occurrences)

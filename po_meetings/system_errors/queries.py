@@ -129,10 +129,10 @@ def apply_filters(query, filters: dict, skip: Collection[str] = ()):
     return query
 
 
-def ordered(query, sort: str | None, terms: list[str]):
+def ordered(query, sort: str | None, terms: list[str], group_id: int):
     """Order the list: best match first for a search, else by the chosen sort."""
     if terms and not sort:
-        return search.ranked(query, terms)
+        return search.ranked(query, terms, group_id)
     newest = (R.submitted_at.desc(), R.id.desc())
     orders = {
         "oldest": (R.submitted_at, R.id),
@@ -168,8 +168,8 @@ def _row_options():
 
 def listed(viewer: Viewer, filters: dict, terms: list[str]):
     """Return the select of the list as the filters and search terms ask for it, in its order."""
-    query = search.matching(apply_filters(viewer.visible(select(R)), filters), terms)
-    return ordered(query, filters["sort"], terms).options(*_row_options())
+    query = search.matching(apply_filters(viewer.visible(select(R)), filters), terms, viewer.group.id)
+    return ordered(query, filters["sort"], terms, viewer.group.id).options(*_row_options())
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,8 +233,8 @@ def _rows(viewer: Viewer, filters: dict, terms: list[str]):
         .outerjoin(owner, owner.id == R.owner_id)
         .outerjoin(owner_user, owner_user.id == owner.user_id)
     )
-    query = search.matching(apply_filters(viewer.visible(query), filters), terms)
-    return ordered(query, filters["sort"], terms)
+    query = search.matching(apply_filters(viewer.visible(query), filters), terms, viewer.group.id)
+    return ordered(query, filters["sort"], terms, viewer.group.id)
 
 
 @dataclass(frozen=True)
@@ -299,7 +299,7 @@ def counts(viewer: Viewer, filters: dict, terms: list[str]) -> Counts:
     query = apply_filters(
         viewer.visible(select(R.status, R.level, func.count())), filters, skip=("status", "level")
     )
-    query = search.matching(query, terms).group_by(R.status, R.level)
+    query = search.matching(query, terms, viewer.group.id).group_by(R.status, R.level)
     status, level = filters["status"], filters["level"]
     by_status: dict[str, int] = {}
     by_level: dict[str, int] = {}
@@ -356,7 +356,9 @@ def similar(viewer: Viewer, terms: list[str]) -> list[SystemErrorReport]:
     """Return the submitted reports the viewer may see that share enough of the terms to be a
     likely match (similarity.strongest), most shared first (one query)."""
     query = viewer.visible(select(R)).where(R.status != ReportStatus.DRAFT.value)
-    query = search.ranked(search.matching(query, terms, any_term=True), terms, any_term=True)
+    group_id = viewer.group.id
+    query = search.matching(query, terms, group_id, any_term=True)
+    query = search.ranked(query, terms, group_id, any_term=True)
     candidates = db.session.scalars(query.limit(SIMILAR_CANDIDATES)).all()
     return similarity.strongest(candidates, terms, lambda r: r.search_text, SIMILAR_LIMIT)
 

@@ -30,8 +30,8 @@ _VECTOR = literal_column(f"{SystemErrorReport.__tablename__}.{SEARCH_VECTOR}", t
 
 MAX_QUERY = 200
 MAX_TERMS = 12
-#: SQLite: put a report's stems into the index (with :func:`index_entry`).
-INSERT = f"INSERT INTO {SEARCH_TABLE} (rowid, title, body) VALUES (:id, :title, :body)"
+#: SQLite: put a report's stems and group into the index (with :func:`index_entry`).
+INSERT = f"INSERT INTO {SEARCH_TABLE} (rowid, title, body, grp) VALUES (:id, :title, :body, :grp)"
 
 
 def _dialect() -> str:
@@ -78,31 +78,46 @@ def write_index(report: SystemErrorReport) -> None:
     if _dialect() == "sqlite":
         body = report.search_text.partition("\n")[2]
         db.session.execute(text(f"DELETE FROM {SEARCH_TABLE} WHERE rowid = :id"), {"id": report.id})
-        db.session.execute(text(INSERT), index_entry(report.id, report.title, body))
+        db.session.execute(text(INSERT), index_entry(report.id, report.title, body, report.group_id))
 
 
-def index_entry(report_id: int, title: str, body: str) -> dict:
-    """Return the SQLite index's row of a report (for :data:`INSERT`): the stems of its text."""
-    return {"id": report_id, "title": stems(title), "body": stems(body)}
+def index_entry(report_id: int, title: str, body: str, group_id: int) -> dict:
+    """Return the SQLite index's row of a report (for :data:`INSERT`): the stems of its text, and
+    its group as the token the searches match it by (:func:`_fts5_match`)."""
+    return {"id": report_id, "title": stems(title), "body": stems(body), "grp": _group_token(group_id)}
 
 
-def matching(query, terms: list[str], any_term: bool = False):
-    """Restrict a select of reports to those matching the terms."""
+def _group_token(group_id: int) -> str:
+    return f"g{int(group_id)}"
+
+
+def _fts5_match(terms: list[str], group_id: int, any_term: bool) -> str:
+    """Return the FTS5 query: the group's token, and the terms in the title or the text.
+
+    FTS5 reads the group's and the terms' lists of rows together, so a search costs the same
+    however many reports other groups have (the group is not a filter applied after matching).
+    """
+    return f'grp : "{_group_token(group_id)}" AND {{title body}} : ({fts5_query(terms, any_term)})'
+
+
+def matching(query, terms: list[str], group_id: int, any_term: bool = False):
+    """Restrict a select of the group's reports to those matching the terms."""
     if not terms:
         return query
     if _dialect() == "sqlite":
+        fts_query = _fts5_match(terms, group_id, any_term)
         ids = (
             select(literal_column("rowid"))
             .select_from(table(SEARCH_TABLE))
-            .where(text(f"{SEARCH_TABLE} MATCH :fts_query").bindparams(fts_query=fts5_query(terms, any_term)))
+            .where(text(f"{SEARCH_TABLE} MATCH :fts_query").bindparams(fts_query=fts_query))
         )
         return query.where(SystemErrorReport.id.in_(ids))
     tsquery = func.to_tsquery("swedish", bindparam("ts_query", ts_query(terms, any_term)))
     return query.where(_VECTOR.op("@@")(tsquery))
 
 
-def ranked(query, terms: list[str], any_term: bool = False):
-    """Order a matching query best match first."""
+def ranked(query, terms: list[str], group_id: int, any_term: bool = False):
+    """Order a matching query of the group's reports best match first."""
     if not terms:
         return query
     if _dialect() == "sqlite":
@@ -112,7 +127,9 @@ def ranked(query, terms: list[str], any_term: bool = False):
             select(literal_column("rowid").label("id"), literal_column("rank").label("rank"))
             .select_from(table(SEARCH_TABLE))
             .where(
-                text(f"{SEARCH_TABLE} MATCH :rank_query").bindparams(rank_query=fts5_query(terms, any_term))
+                text(f"{SEARCH_TABLE} MATCH :rank_query").bindparams(
+                    rank_query=_fts5_match(terms, group_id, any_term)
+                )
             )
             .subquery()
         )

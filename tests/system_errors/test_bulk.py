@@ -80,7 +80,7 @@ def test_demo_reports_are_searchable_and_fixture_ids_fit(app_ctx, demo):
     group = db.session.get(Group, demo.group_id)
     ombud = db.session.get(User, demo.users["ombud@demo.se"])
     membership = next(m for m in group.memberships if m.user_id == ombud.id)
-    query = search.matching(select(SystemErrorReport.title), search.terms_of("bostadsanpassning"))
+    query = search.matching(select(SystemErrorReport.title), search.terms_of("bostadsanpassning"), group.id)
     assert "Lång väntan på beslut om bostadsanpassning" in db.session.scalars(query).all()
     report = services.get_report(group, demo.report_number, ombud, membership)
     assert report.reporter_id == ombud.id and not report.is_confidential
@@ -118,7 +118,7 @@ def test_seed_bulk_creates_numbered_searchable_reports(app, runner, demo):
         assert {r.status for r in reports} >= {s.value for s in ReportStatus} - {"draft"}
         # the search index is filled on both databases
         terms = search.terms_of("skuldsanering")
-        hits = db.session.scalars(search.matching(select(SystemErrorReport.id), terms)).all()
+        hits = db.session.scalars(search.matching(select(SystemErrorReport.id), terms, demo.group_id)).all()
         assert len(hits) > 5
         assert all("</mark>" in s for s in search.snippets(hits[:5], terms).values())
         # bulk data is a system command: no audit rows

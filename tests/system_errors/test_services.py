@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from po_meetings import demo as demo_module
 from po_meetings.domain import DomainError
 from po_meetings.extensions import db
 from po_meetings.meetings import services as meeting_services
@@ -547,8 +548,11 @@ def test_a_draft_cannot_be_followed(app_ctx, demo):
 
 
 def find(q: str, any_term: bool = False) -> set[str]:
+    """Return the titles of the demo group's reports that a search finds."""
     terms = search.terms_of(q)
-    return set(db.session.scalars(search.matching(select(SystemErrorReport.title), terms, any_term)))
+    group_id = db.session.scalar(select(Group.id).where(Group.name == demo_module.GROUP_NAME))
+    query = select(SystemErrorReport.title).where(SystemErrorReport.group_id == group_id)
+    return set(db.session.scalars(search.matching(query, terms, group_id, any_term)))
 
 
 def test_search_finds_words_and_prefixes_in_every_indexed_field(app_ctx, demo):
@@ -561,7 +565,8 @@ def test_search_finds_words_and_prefixes_in_every_indexed_field(app_ctx, demo):
     assert "Rapport C" in find("vräkning hyran")  # all terms, in any order
     assert "Rapport C" not in find("vräkning bostadsanpassning")
     assert {"Rapport A", "Rapport C"} <= find("vräkning bostadsanpassning", any_term=True)
-    assert find("") == find("  ") == {r.title for r in db.session.scalars(select(SystemErrorReport))}
+    every = select(SystemErrorReport.title).join(Group).where(Group.name == demo_module.GROUP_NAME)
+    assert find("") == find("  ") == set(db.session.scalars(every))
 
 
 def test_comments_are_searchable(app_ctx, demo):
@@ -641,7 +646,9 @@ def test_ranked_puts_the_best_match_first(app_ctx, demo):
     new_report(demo, title="Rapport svag", description="Här nämns tolk en gång.")
     new_report(demo, title="Tolk saknas", description="Ingen tolk, tolk bokas aldrig, tolk uteblir.")
     terms = search.terms_of("tolk")
-    query = search.ranked(search.matching(select(SystemErrorReport.title), terms), terms)
+    query = search.ranked(
+        search.matching(select(SystemErrorReport.title), terms, demo.group_id), terms, demo.group_id
+    )
     titles = db.session.scalars(query).all()
     assert titles.index("Tolk saknas") < titles.index("Rapport svag")
 
