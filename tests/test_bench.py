@@ -15,7 +15,7 @@ import pytest
 from bench import measure
 from bench.floor.app import create_app, create_schema
 from bench.measure import Measured, Row, Summary, WrkRun
-from bench.run import Facts, Settings, create_check, pages_of
+from bench.run import Facts, Settings, create_check, header_note, pages_of
 
 WRK_OUTPUT = """Running 5s test @ http://127.0.0.1:4711/groups/1/system-errors?status=submitted
   2 threads and 8 connections
@@ -225,3 +225,9 @@ def test_the_floor_app_serves_its_pages(tmp_path):
     assert entry.status_code == 200 and re.search(r"SF-\d{4}-001 Rapport 0", entry.text)
     assert client.get("/entries/999").status_code == 404
     assert client.get("/").status_code == 200
+
+
+def test_make_bench_defaults_are_a_full_run_and_fewer_rounds_or_seconds_are_a_quick_one():
+    assert "Quick run" not in header_note(Settings(rounds=3, seconds=15))  # make bench
+    assert "Quick run" in header_note(Settings(rounds=1, seconds=15))
+    assert "Quick run" in header_note(Settings(rounds=3, seconds=5))
