@@ -115,24 +115,41 @@ report_organisation = Table(
 )
 
 
-def report_number(year: int | None, seq: int | None) -> str | None:
-    """Return a report's readable number, e.g. SF-2026-007 (None for a draft, which has none)."""
-    if seq is None:
-        return None
-    return f"SF-{year}-{seq:03d}"
+class ReportLabels:
+    """A report's readable number and Swedish labels, read from its plain columns (number_year,
+    number_seq, status, level, category): the model's, and the register list's rows' too."""
+
+    __slots__ = ()
+
+    @property
+    def number(self) -> str | None:
+        """Return the readable number, e.g. SF-2026-007 (None for a draft)."""
+        if self.number_seq is None:
+            return None
+        return f"SF-{self.number_year}-{self.number_seq:03d}"
+
+    @property
+    def status_enum(self) -> ReportStatus:
+        """Return the status as an enum member."""
+        return ReportStatus(self.status)
+
+    @property
+    def status_label(self) -> str:
+        """Return the Swedish name of the status."""
+        return self.status_enum.label
+
+    @property
+    def level_label(self) -> str:
+        """Return the Swedish name of the level ("Ej vald" in a draft that has none yet)."""
+        return Level(self.level).label if self.level else NOT_CHOSEN
+
+    @property
+    def category_label(self) -> str:
+        """Return the Swedish name of the category ("Ej vald" in a draft that has none yet)."""
+        return Category(self.category).label if self.category else NOT_CHOSEN
 
 
-def level_label(level: str | None) -> str:
-    """Return the Swedish name of a level ("Ej vald" for none yet)."""
-    return Level(level).label if level else NOT_CHOSEN
-
-
-def category_label(category: str | None) -> str:
-    """Return the Swedish name of a category ("Ej vald" for none yet)."""
-    return Category(category).label if category else NOT_CHOSEN
-
-
-class SystemErrorReport(Audited, db.Model):
+class SystemErrorReport(ReportLabels, Audited, db.Model):
     """A system error reported to the group: a pattern, never a client."""
 
     __tablename__ = "system_error_report"
@@ -233,31 +250,6 @@ class SystemErrorReport(Audited, db.Model):
     events: Mapped[list[ReportEvent]] = relationship(
         back_populates="report", cascade="all, delete-orphan", order_by="ReportEvent.id"
     )
-
-    @property
-    def number(self) -> str | None:
-        """Return the readable number, e.g. SF-2026-007 (None for a draft)."""
-        return report_number(self.number_year, self.number_seq)
-
-    @property
-    def status_enum(self) -> ReportStatus:
-        """Return the status as an enum member."""
-        return ReportStatus(self.status)
-
-    @property
-    def status_label(self) -> str:
-        """Return the Swedish name of the status."""
-        return self.status_enum.label
-
-    @property
-    def level_label(self) -> str:
-        """Return the Swedish name of the level ("Ej vald" in a draft that has none yet)."""
-        return level_label(self.level)
-
-    @property
-    def category_label(self) -> str:
-        """Return the Swedish name of the category ("Ej vald" in a draft that has none yet)."""
-        return category_label(self.category)
 
     def __str__(self) -> str:
         return f"{self.number or 'Utkast'} {self.title}"

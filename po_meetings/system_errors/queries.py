@@ -27,7 +27,7 @@ from ..models import (
     SystemErrorReport,
     User,
 )
-from ..models.system_error import category_label, level_label, report_number, report_organisation
+from ..models.system_error import ReportLabels, report_organisation
 from . import search, services, similarity
 
 #: How many look-alike reports the form suggests at most while a report is typed (three are
@@ -173,7 +173,7 @@ def listed(viewer: Viewer, filters: dict, terms: list[str]):
 
 
 @dataclass(frozen=True, slots=True)
-class ListRow:
+class ListRow(ReportLabels):
     """What a row of the list shows, read as plain values: no ORM object, nor its relations, per row."""
 
     id: int
@@ -189,22 +189,6 @@ class ListRow:
     owner_name: str | None
     #: the report's occurrences beyond the first (the report itself)
     occurrences: int
-
-    @property
-    def number(self) -> str | None:
-        return report_number(self.number_year, self.number_seq)
-
-    @property
-    def status_label(self) -> str:
-        return ReportStatus(self.status).label
-
-    @property
-    def level_label(self) -> str:
-        return level_label(self.level)
-
-    @property
-    def category_label(self) -> str:
-        return category_label(self.category)
 
 
 def _rows(viewer: Viewer, filters: dict, terms: list[str]):
