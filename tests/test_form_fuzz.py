@@ -55,7 +55,7 @@ from po_meetings.forms import FIRST_DATE, LAST_DATE, BaseForm
 from po_meetings.inputs import MAX_ID, has_unsafe_characters, is_id
 from po_meetings.models import AuditEvent
 
-from .conftest import DEMO_PASSWORD, ROLE_LOGINS, _test_config
+from .conftest import DEMO_PASSWORD, ROLE_LOGINS, _empty_tables, _test_config
 from .support.endpoints import url_args
 
 EXAMPLES = int(os.environ.get("PO_MEETINGS_FUZZ_EXAMPLES", "200"))
@@ -307,17 +307,19 @@ def accepted_values_are_sane(form) -> None:
 FUZZED: set[str] = set()
 
 
+def form_classes(form: BaseForm) -> set[str]:
+    """Return the names of a form's class and of the form classes it is made from."""
+    return {c.__name__ for c in type(form).__mro__ if isinstance(c, type) and issubclass(c, BaseForm)}
+
+
 def fuzz_forms(app, url: str, method: str, forms: dict[str, BaseForm], demo) -> None:
     """Validate each recorded form, not yet fuzzed, with EXAMPLES generated submissions."""
     for name, form in forms.items():
         if name in FUZZED:
             continue
-        FUZZED.add(name)
         # A form class made per request (type(...) over a base, as the statistics form is) stands
         # for its base: the base counts as fuzzed whether or not the made class is still alive.
-        FUZZED.update(
-            c.__name__ for c in type(form).__mro__[1:] if isinstance(c, type) and issubclass(c, BaseForm)
-        )
+        FUZZED.update(form_classes(form))
         if "csrf_token" in form:
             del form["csrf_token"]  # the token is checked over HTTP; here the fields are
         info = fields_of(form)
@@ -377,24 +379,31 @@ def probe(app, demo, endpoint: str, method: str, monkeypatch):
     return client, url, recorder.forms
 
 
+def probe_from_demo(app, demo, demo_snapshot, endpoint: str, method: str, monkeypatch):
+    """Probe an endpoint as :func:`probe` does; if the probe saved (a button), put the demo data
+    back and log a new client in, so what follows starts from the demo again.
+
+    Return (client, url, bound forms, the demo's ids).
+    """
+    with app.app_context():
+        before = audit_rows()
+    client, url, forms = probe(app, demo, endpoint, method, monkeypatch)
+    with app.app_context():
+        if audit_rows() == before:
+            return client, url, forms, demo
+        _empty_tables()
+    demo = demo_snapshot.load()
+    client = app.test_client()
+    login(client, role_for(endpoint))
+    return client, url, forms, demo
+
+
 # -- the tests --------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("endpoint", POSTS)
 def test_generated_input_to_every_write_breaks_nothing(app, demo, _demo_snapshot, endpoint, monkeypatch):
-    with app.app_context():
-        before = audit_rows()
-    client, url, forms = probe(app, demo, endpoint, "POST", monkeypatch)
-    with app.app_context():
-        saved = audit_rows() != before
-    if saved:  # the probe saved (a button): the examples start from the demo data again
-        from .conftest import _empty_tables
-
-        with app.app_context():
-            _empty_tables()
-        demo = _demo_snapshot.load()
-        client = app.test_client()
-        login(client, role_for(endpoint))
+    client, url, forms, demo = probe_from_demo(app, demo, _demo_snapshot, endpoint, "POST", monkeypatch)
     fields: dict[str, FieldInfo] = {}
     for form in forms.values():
         fields.update(fields_of(form))
@@ -423,25 +432,13 @@ def test_every_form_class_is_bound_by_an_endpoint_fuzzed_above(app, demo, _demo_
     The tests above fuzz every form their endpoints bind; this probes the same endpoints once
     each, so it holds in any order and in whichever worker process it runs.
     """
-    from .conftest import _empty_tables
-
     bound: set[str] = set()
     for method, endpoints in (("POST", POSTS), ("GET", GETS)):
         for endpoint in endpoints:
-            with app.app_context():
-                before = audit_rows()
-            _, _, forms = probe(app, demo, endpoint, method, monkeypatch)
+            _, _, forms, demo = probe_from_demo(app, demo, _demo_snapshot, endpoint, method, monkeypatch)
             for form in forms.values():
                 # A form class made per request (over a base, as the statistics form is) stands for its base.
-                bound.update(
-                    c.__name__ for c in type(form).__mro__ if isinstance(c, type) and issubclass(c, BaseForm)
-                )
-            with app.app_context():
-                saved = audit_rows() != before
-                if saved:  # the probe saved (a button): the next one starts from the demo again
-                    _empty_tables()
-            if saved:
-                demo = _demo_snapshot.load()
+                bound.update(form_classes(form))
     assert len(bound) > 10
     leaves, stack = set(), [BaseForm]
     while stack:
