@@ -8,8 +8,9 @@ the services rather than by triggers). On PostgreSQL the search index is an expr
 that the restored rows fill by themselves.
 
 Rows are written on a plain connection (COPY on PostgreSQL, SQLAlchemy Core INSERTs on SQLite),
-outside the ORM session, so the session listeners (the audit trail and its append-only guard) never see them; the audit rows
-of the seeding are restored like any other rows.
+outside the ORM session, so the session listeners (the audit trail and its append-only guard)
+never see them; the audit rows of the seeding are restored like any other rows. (The ``demo``
+fixture restores a SQLite database by copying it whole instead: tests/conftest.py.)
 """
 
 from __future__ import annotations
