@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from sqlalchemy import and_, case, func, or_, select, union_all
+from sqlalchemy import and_, case, func, literal_column, or_, select, union, union_all
 from sqlalchemy.orm import contains_eager, joinedload
 
 from ..dates import local_datetime
@@ -23,6 +23,7 @@ from ..models import (
     ActionStatus,
     Approval,
     Decision,
+    Group,
     Meeting,
     MeetingResponse,
     MeetingStatus,
@@ -131,6 +132,33 @@ class ReportRow:
     changes: list[str] = field(default_factory=list)
 
 
+def _report_reasons(user: User, m: Membership, since: datetime | None, followed) -> list[tuple[int, object]]:
+    """Return why a report of ``m``'s group is the member's, as disjoint (rank, condition) pairs.
+
+    Owned (rank 0, listed first); else open and to be fixed by the member's organisation; else
+    submitted by the member; else followed. Disjoint, so their counts add up, and each of the
+    first three is one range of a covering index (owner, fixer, reporter; models/system_error.py).
+    """
+    recent = R.status.in_(OPEN_REPORT)
+    if since is not None:
+        recent = recent | (R.updated_at > since)
+    reasons = [(0, (R.owner_id == m.id) & recent)]
+    others = R.owner_id.is_(None) | (R.owner_id != m.id)
+    if m.organisation_id is not None:
+        reasons.append(
+            (1, (R.fixer_organisation_id == m.organisation_id) & R.status.in_(OPEN_REPORT) & others)
+        )
+        others = others & (
+            R.fixer_organisation_id.is_(None)
+            | (R.fixer_organisation_id != m.organisation_id)
+            | R.status.not_in(OPEN_REPORT)
+        )
+    reasons.append((1, (R.reporter_id == user.id) & recent & others))
+    reasons.append((1, R.id.in_(followed) & (R.reporter_id != user.id) & recent & others))
+    visible = register.visibility_filter(select(R.id), m.group, user, m).whereclause
+    return [(rank, and_(visible, R.status != ReportStatus.DRAFT.value, reason)) for rank, reason in reasons]
+
+
 def my_reports(
     user: User, memberships: list[Membership], since: datetime | None
 ) -> tuple[list[ReportRow], dict[int, int]]:
@@ -138,48 +166,37 @@ def my_reports(
 
     Open reports, and those that changed since ``since`` (so a resolution shows once); each only
     where the member may see it (the register's own rule, per group). The owned first, then the
-    newest changed.
+    newest changed; at most ``ROW_LIMIT`` a group, and each group's total.
+
+    Two statements whatever the number of reports: the counts of each reason, and the first
+    ``ROW_LIMIT`` of each reason (newest first, read from its index), of which the first
+    ``ROW_LIMIT`` of the group are kept. Neither reads a report's row that is not shown.
     """
     if not memberships:
         return [], {}
     followed = select(ReportFollower.report_id).where(ReportFollower.user_id == user.id)
-    recent = R.status.in_(OPEN_REPORT)
-    if since is not None:
-        recent = recent | (R.updated_at > since)
-    per_group, candidates = [], [followed, select(R.id).where(R.reporter_id == user.id)]
-    for m in memberships:
-        mine = (R.owner_id == m.id) | (R.reporter_id == user.id) | R.id.in_(followed)
-        candidates.append(select(R.id).where(R.group_id == m.group_id, R.owner_id == m.id))
-        if m.organisation_id is not None:
-            fixes = (R.fixer_organisation_id == m.organisation_id) & R.status.in_(OPEN_REPORT)
-            mine = mine | fixes
-            candidates.append(select(R.id).where(R.group_id == m.group_id, fixes))
-        visible = register.visibility_filter(select(R.id), m.group, user, m).whereclause
-        per_group.append(and_(visible, mine))
-    owned = R.owner_id.in_([m.id for m in memberships])
-    # ``candidates`` is every report one of the ``mine`` conditions can match, each found through
-    # an index (owner, reporter, follower, fixing organisation): the rules above are then checked
-    # on those rows only, not on every open report of the groups.
-    numbered = _numbered(
-        select(R.id).where(
-            R.id.in_(union_all(*candidates)),
-            or_(*per_group),
-            R.status != ReportStatus.DRAFT.value,
-            recent,
-        ),
-        R.group_id,
-        (case((owned, 0), else_=1), R.updated_at.desc(), R.id.desc()),
-    )
-    is_followed = R.id.in_(followed)
+    reasons = [reason for m in memberships for reason in _report_reasons(user, m, since, followed)]
+    totals: dict[int, int] = defaultdict(int)
+    counts = union_all(*(select(R.group_id, func.count()).where(c).group_by(R.group_id) for _, c in reasons))
+    for group_id, count in db.session.execute(counts):
+        totals[group_id] += count
+    firsts = []
+    for rank, condition in reasons:
+        first = select(R.id).where(condition).order_by(R.updated_at.desc(), R.id.desc()).limit(ROW_LIMIT)
+        first = first.subquery()
+        firsts.append(select(first.c.id, literal_column(str(rank)).label("rank")))
+    candidates = union_all(*firsts).subquery()
     rows = db.session.execute(
-        select(R, numbered.c.total, is_followed)
-        .join(numbered, numbered.c.id == R.id)
-        .where(numbered.c.n <= ROW_LIMIT)
+        select(R, R.id.in_(followed))
+        .join(candidates, candidates.c.id == R.id)
         .options(joinedload(R.fixer_organisation))
-        .order_by(R.group_id, numbered.c.n)
+        .order_by(R.group_id, candidates.c.rank, R.updated_at.desc(), R.id.desc())
     ).all()
-    totals = {report.group_id: total for report, total, _ in rows}
-    return [ReportRow(report, bool(followed_flag)) for report, _, followed_flag in rows], totals
+    shown: dict[int, list[ReportRow]] = defaultdict(list)
+    for report, is_followed in rows:
+        if len(shown[report.group_id]) < ROW_LIMIT:
+            shown[report.group_id].append(ReportRow(report, bool(is_followed)))
+    return [row for group_rows in shown.values() for row in group_rows], dict(totals)
 
 
 def report_changes(
@@ -315,13 +332,8 @@ class Overview:
         return sorted(sums.values(), key=lambda c: (-c.open, c.name))
 
 
-def _count_by_group(query) -> dict[int, tuple]:
-    """Return a grouped count query's rows by their first column (the group id)."""
-    return {row[0]: tuple(row[1:]) for row in db.session.execute(query)}
-
-
 def overviews(group_ids: list[int], today: date, now: datetime) -> dict[int, Overview]:
-    """Return the leaders' overview of each group, in seven queries whatever the number of groups."""
+    """Return the leaders' overview of each group, in three queries whatever the number of groups."""
     if not group_ids:
         return {}
     result = {group_id: Overview() for group_id in group_ids}
@@ -350,49 +362,42 @@ def overviews(group_ids: list[int], today: date, now: datetime) -> dict[int, Ove
     )
     for group_id, name, count in organisations:
         result[group_id].by_organisation.append(OwnerCount(name, None, count))
-    open_decision_ids = (
-        select(ActionItem.decision_id.label("id"))
-        .where(ActionItem.group_id.in_(group_ids), ActionItem.status.in_(OPEN_ACTION))
-        .union(select(F.decision_id).where(F.group_id.in_(group_ids), F.done_at.is_(None)))
-        .subquery()
-    )
-    decisions = _count_by_group(
-        select(Decision.group_id, func.count(Decision.id))
-        .where(Decision.id.in_(select(open_decision_ids.c.id)))
-        .group_by(Decision.group_id)
-    )
-    # Two counts, each a range of the (group, status, next review) index: one pass summing both
-    # over every open report would read the whole open part of the register.
-    waiting = _count_by_group(
-        select(R.group_id, func.count())
-        .where(R.group_id.in_(group_ids), R.status == ReportStatus.SUBMITTED.value)
-        .group_by(R.group_id)
-    )
-    past_review = _count_by_group(
-        select(R.group_id, func.count())
-        .where(R.group_id.in_(group_ids), R.status.in_(UNDER_REVIEW), R.next_review_on < today)
-        .group_by(R.group_id)
-    )
-    minutes = _count_by_group(
-        select(Minutes.group_id, func.count(Minutes.id))
-        .where(Minutes.group_id.in_(group_ids), Minutes.closed_at.is_not(None), Minutes.approved_at.is_(None))
-        .group_by(Minutes.group_id)
+    # The five counts in one statement, each a correlated count over one index range of its
+    # group: the decisions with an open uppdrag or återrapportering, the reports waiting to be
+    # taken up and those past their review date, the minutes waiting for justering and the
+    # meetings held this year.
+    G = Group
+    open_decisions = union(
+        select(ActionItem.decision_id)
+        .where(ActionItem.group_id == G.id, ActionItem.status.in_(OPEN_ACTION))
+        .correlate(G),
+        select(F.decision_id).where(F.group_id == G.id, F.done_at.is_(None)).correlate(G),
     )
     year_start = local_datetime(date(today.year, 1, 1), time(0))
-    held = _count_by_group(
-        select(Meeting.group_id, func.count(Meeting.id))
-        .where(
-            Meeting.group_id.in_(group_ids),
+    counts = (
+        select(func.count(Decision.id)).where(Decision.group_id == G.id, Decision.id.in_(open_decisions)),
+        select(func.count(R.id)).where(R.group_id == G.id, R.status == ReportStatus.SUBMITTED.value),
+        select(func.count(R.id)).where(
+            R.group_id == G.id, R.status.in_(UNDER_REVIEW), R.next_review_on < today
+        ),
+        select(func.count(Minutes.id)).where(
+            Minutes.group_id == G.id, Minutes.closed_at.is_not(None), Minutes.approved_at.is_(None)
+        ),
+        select(func.count(Meeting.id)).where(
+            Meeting.group_id == G.id,
             Meeting.status.in_([MeetingStatus.CLOSED.value, MeetingStatus.APPROVED.value]),
             Meeting.starts_at >= year_start,
             Meeting.starts_at <= now,
-        )
-        .group_by(Meeting.group_id)
+        ),
     )
-    for group_id, overview in result.items():
-        overview.open_decisions = decisions.get(group_id, (0,))[0]
-        overview.waiting_reports = waiting.get(group_id, (0,))[0]
-        overview.past_review_reports = past_review.get(group_id, (0,))[0]
-        overview.unapproved_minutes = minutes.get(group_id, (0,))[0]
-        overview.meetings_this_year = held.get(group_id, (0,))[0]
+    rows = db.session.execute(
+        select(G.id, *(count.scalar_subquery() for count in counts)).where(G.id.in_(group_ids))
+    )
+    for group_id, decisions, waiting, past_review, minutes, held in rows:
+        overview = result[group_id]
+        overview.open_decisions = decisions
+        overview.waiting_reports = waiting
+        overview.past_review_reports = past_review
+        overview.unapproved_minutes = minutes
+        overview.meetings_this_year = held
     return result

@@ -170,15 +170,40 @@ class SystemErrorReport(ReportLabels, Audited, db.Model):
             "reporter_id",
             "is_confidential",
         ),
-        # the owner and reporter filters' choices (does a visible report of this person exist?);
-        Index("ix_system_error_report_group_owner", "group_id", "owner_id"),
+        # the owner and reporter filters' choices (does a visible report of this person exist?),
+        # and the start page's reports a member owns, submitted or whose organisation is to fix:
+        # each covers what that page counts and orders by (status, date, the visibility rule);
         Index(
-            "ix_system_error_report_group_reporter", "group_id", "reporter_id", "status", "is_confidential"
+            "ix_system_error_report_group_owner",
+            "group_id",
+            "owner_id",
+            "updated_at",
+            "status",
+            "reporter_id",
+            "is_confidential",
         ),
-        # the start page's reports past their review date,
+        Index(
+            "ix_system_error_report_group_reporter",
+            "group_id",
+            "reporter_id",
+            "status",
+            "is_confidential",
+            "updated_at",
+            "owner_id",
+            "fixer_organisation_id",
+        ),
+        Index(
+            "ix_system_error_report_group_fixer",
+            "group_id",
+            "fixer_organisation_id",
+            "status",
+            "updated_at",
+            "owner_id",
+            "reporter_id",
+            "is_confidential",
+        ),
+        # and the start page's reports past their review date.
         Index("ix_system_error_report_group_review", "group_id", "status", "next_review_on"),
-        # and the open reports a member's organisation is to fix.
-        Index("ix_system_error_report_group_fixer", "group_id", "fixer_organisation_id", "status"),
     )
     __audit_label__ = "systemfelsrapport"
 
