@@ -6,6 +6,7 @@ and a confidential report only to those who may see it, on every list, count and
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,6 +17,7 @@ from sqlalchemy.orm import aliased, defer, joinedload, selectinload
 from ..extensions import db
 from ..inputs import is_id
 from ..models import (
+    AgendaItem,
     Group,
     Meeting,
     Membership,
@@ -376,15 +378,39 @@ def load_report(report_id: int) -> SystemErrorReport:
     ).one()
 
 
-def meetings(group_id: int) -> list[Meeting]:
-    """Return the group's latest meetings with their agenda items, newest first."""
-    return db.session.scalars(
-        select(Meeting)
+@dataclass(frozen=True, slots=True)
+class MeetingChoice:
+    """A meeting a report can be taken up at, with its agenda items as plain rows (id, parent_id,
+    position, title: what the move form's choices number and name)."""
+
+    id: int
+    title: str
+    starts_at: datetime
+    items: list
+
+
+def meetings(group_id: int) -> list[MeetingChoice]:
+    """Return the group's latest meetings with their agenda items, newest first (two statements,
+    read as values: the page only names them)."""
+    rows = db.session.execute(
+        select(Meeting.id, Meeting.title, Meeting.starts_at)
         .where(Meeting.group_id == group_id)
-        .order_by(Meeting.starts_at.desc())
+        .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
         .limit(MEETING_CHOICES)
-        .options(selectinload(Meeting.items))
     ).all()
+    items: dict[int, list] = defaultdict(list)
+    if rows:
+        for item in db.session.execute(
+            select(
+                AgendaItem.meeting_id,
+                AgendaItem.id,
+                AgendaItem.parent_id,
+                AgendaItem.position,
+                AgendaItem.title,
+            ).where(AgendaItem.meeting_id.in_([row.id for row in rows]))
+        ):
+            items[item.meeting_id].append(item)
+    return [MeetingChoice(row.id, row.title, row.starts_at, items[row.id]) for row in rows]
 
 
 def owners(group_id: int) -> list[Membership]:
