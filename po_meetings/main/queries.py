@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from sqlalchemy import and_, case, func, literal_column, or_, select, union, union_all
+from sqlalchemy import Integer, and_, case, func, literal, literal_column, or_, select, union, union_all
 from sqlalchemy.orm import contains_eager, joinedload
 
 from ..dates import local_datetime
@@ -23,7 +23,6 @@ from ..models import (
     ActionStatus,
     Approval,
     Decision,
-    Group,
     Meeting,
     MeetingResponse,
     MeetingStatus,
@@ -332,6 +331,40 @@ class Overview:
         return sorted(sums.values(), key=lambda c: (-c.open, c.name))
 
 
+def _group_counts(group_id: int, today: date, year_start: datetime, now: datetime):
+    """Return a one-row SELECT of a group's five overview counts, each over one index range.
+
+    The decisions with an open uppdrag or återrapportering, the reports waiting to be taken up
+    and those past their review date, the minutes waiting for justering and the meetings held
+    this year. The group is a value, not a correlation: PostgreSQL plans each count for it (a
+    correlated count gets a generic plan, which read the whole register to count one group's).
+    """
+    F = OrganisationFollowUp
+    open_decisions = union(
+        select(ActionItem.decision_id).where(
+            ActionItem.group_id == group_id, ActionItem.status.in_(OPEN_ACTION)
+        ),
+        select(F.decision_id).where(F.group_id == group_id, F.done_at.is_(None)),
+    )
+    counts = (
+        select(func.count()).where(Decision.group_id == group_id, Decision.id.in_(open_decisions)),
+        select(func.count()).where(R.group_id == group_id, R.status == ReportStatus.SUBMITTED.value),
+        select(func.count()).where(
+            R.group_id == group_id, R.status.in_(UNDER_REVIEW), R.next_review_on < today
+        ),
+        select(func.count()).where(
+            Minutes.group_id == group_id, Minutes.closed_at.is_not(None), Minutes.approved_at.is_(None)
+        ),
+        select(func.count()).where(
+            Meeting.group_id == group_id,
+            Meeting.status.in_([MeetingStatus.CLOSED.value, MeetingStatus.APPROVED.value]),
+            Meeting.starts_at >= year_start,
+            Meeting.starts_at <= now,
+        ),
+    )
+    return select(literal(group_id, Integer).label("group_id"), *(c.scalar_subquery() for c in counts))
+
+
 def overviews(group_ids: list[int], today: date, now: datetime) -> dict[int, Overview]:
     """Return the leaders' overview of each group, in three queries whatever the number of groups."""
     if not group_ids:
@@ -362,37 +395,9 @@ def overviews(group_ids: list[int], today: date, now: datetime) -> dict[int, Ove
     )
     for group_id, name, count in organisations:
         result[group_id].by_organisation.append(OwnerCount(name, None, count))
-    # The five counts in one statement, each a correlated count over one index range of its
-    # group: the decisions with an open uppdrag or återrapportering, the reports waiting to be
-    # taken up and those past their review date, the minutes waiting for justering and the
-    # meetings held this year.
-    G = Group
-    open_decisions = union(
-        select(ActionItem.decision_id)
-        .where(ActionItem.group_id == G.id, ActionItem.status.in_(OPEN_ACTION))
-        .correlate(G),
-        select(F.decision_id).where(F.group_id == G.id, F.done_at.is_(None)).correlate(G),
-    )
     year_start = local_datetime(date(today.year, 1, 1), time(0))
-    counts = (
-        select(func.count(Decision.id)).where(Decision.group_id == G.id, Decision.id.in_(open_decisions)),
-        select(func.count(R.id)).where(R.group_id == G.id, R.status == ReportStatus.SUBMITTED.value),
-        select(func.count(R.id)).where(
-            R.group_id == G.id, R.status.in_(UNDER_REVIEW), R.next_review_on < today
-        ),
-        select(func.count(Minutes.id)).where(
-            Minutes.group_id == G.id, Minutes.closed_at.is_not(None), Minutes.approved_at.is_(None)
-        ),
-        select(func.count(Meeting.id)).where(
-            Meeting.group_id == G.id,
-            Meeting.status.in_([MeetingStatus.CLOSED.value, MeetingStatus.APPROVED.value]),
-            Meeting.starts_at >= year_start,
-            Meeting.starts_at <= now,
-        ),
-    )
-    rows = db.session.execute(
-        select(G.id, *(count.scalar_subquery() for count in counts)).where(G.id.in_(group_ids))
-    )
+    counts = [_group_counts(group_id, today, year_start, now) for group_id in group_ids]
+    rows = db.session.execute(counts[0] if len(counts) == 1 else union_all(*counts))
     for group_id, decisions, waiting, past_review, minutes, held in rows:
         overview = result[group_id]
         overview.open_decisions = decisions

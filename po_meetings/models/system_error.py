@@ -172,7 +172,8 @@ class SystemErrorReport(ReportLabels, Audited, db.Model):
         ),
         # the owner and reporter filters' choices (does a visible report of this person exist?),
         # and the start page's reports a member owns, submitted or whose organisation is to fix:
-        # each covers what that page counts and orders by (status, date, the visibility rule);
+        # each covers what that page counts and orders by (status, date, the visibility rule; the
+        # id, which a SQLite index holds anyway, so that PostgreSQL can read the index alone);
         Index(
             "ix_system_error_report_group_owner",
             "group_id",
@@ -191,6 +192,7 @@ class SystemErrorReport(ReportLabels, Audited, db.Model):
             "updated_at",
             "owner_id",
             "fixer_organisation_id",
+            "id",
         ),
         Index(
             "ix_system_error_report_group_fixer",
@@ -201,6 +203,7 @@ class SystemErrorReport(ReportLabels, Audited, db.Model):
             "owner_id",
             "reporter_id",
             "is_confidential",
+            "id",
         ),
         # and the start page's reports past their review date.
         Index("ix_system_error_report_group_review", "group_id", "status", "next_review_on"),

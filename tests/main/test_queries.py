@@ -139,3 +139,33 @@ def test_the_chairs_overview_takes_the_same_queries_for_one_group_or_several(app
         db.session.commit()
     several = start_page_statements(app, client)
     assert len(several) == len(one), (one, several)
+
+
+def test_each_led_groups_overview_counts_its_own_rows_only(app, world):
+    from po_meetings.main import queries
+    from po_meetings.main.views import today
+
+    with app.app_context():
+        db.session.add(
+            SystemErrorReport(
+                group_id=world.other_group_id,
+                number_year=2026,
+                number_seq=1,
+                reporter_id=world.users["outsider"],
+                status="submitted",
+                title="Väntar i den andra gruppen",
+                level="local",
+                category="accessibility",
+                search_text="Väntar i den andra gruppen",
+                submitted_at=utcnow(),
+            )
+        )
+        db.session.commit()
+        result = queries.overviews([world.group_id, world.other_group_id], today(), utcnow())
+        mine, other = result[world.group_id], result[world.other_group_id]
+        # Two reports wait to be taken up here, one there; one decision has open uppdrag here;
+        # the minutes of March wait for justering here.
+        assert (mine.waiting_reports, other.waiting_reports) == (2, 1)
+        assert (mine.open_decisions, other.open_decisions) == (1, 0)
+        assert (mine.unapproved_minutes, other.unapproved_minutes) == (1, 0)
+        assert (mine.open_actions, other.open_actions) == (4, 0)
