@@ -27,6 +27,7 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import xml.etree.ElementTree as etree
@@ -135,12 +136,32 @@ def _converter() -> markdown.Markdown:
     return md.reset()
 
 
+#: Texts up to this long are remembered with their HTML (see :func:`render_markdown`).
+_REMEMBERED_LENGTH = 20_000
+
+
 def render_markdown(text: str | None) -> Markup:
-    """Render user Markdown to sanitised HTML marked safe for templates."""
+    """Render user Markdown to sanitised HTML marked safe for templates.
+
+    The HTML depends on the text alone, so the last few hundred texts (each at most
+    ``_REMEMBERED_LENGTH`` characters) are remembered with their HTML, keyed by the whole text: a
+    page shown again (the minutes' §§ and decisions, a report) converts nothing that did not change,
+    and a changed text is a new key. Converting costs ~0.1–1 ms a text.
+    """
     if not text:
         return Markup("")
-    html = _converter().convert(str(text))
-    return Markup(_CLEANER.clean(html))
+    text = str(text)
+    if len(text) > _REMEMBERED_LENGTH:
+        return _render(text)
+    return _remembered(text)
+
+
+def _render(text: str) -> Markup:
+    """Convert and clean one text."""
+    return Markup(_CLEANER.clean(_converter().convert(text)))
+
+
+_remembered = functools.lru_cache(maxsize=512)(_render)
 
 
 def mark_hits(text: str, start: str, stop: str) -> Markup:
