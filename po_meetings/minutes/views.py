@@ -180,13 +180,14 @@ def _paragraph(
     form = conflict or text
     if form is None and edit_text:
         form = paragraph_form(paragraph)
+    part = services.participation(paragraph)
     context = {
         "template": paragraph_template(paragraph.id, edit_text),
         "group": minutes.meeting.group,
         "meeting": minutes.meeting,
         "minutes": minutes,
         "paragraph": paragraph,
-        "part": services.participation(paragraph),
+        "part": part,
         "membership": by,
         "can_write": writer,
         "leads": services.leads(minutes, by),
@@ -200,7 +201,14 @@ def _paragraph(
     }
     context.update(
         decision_context(
-            minutes, paragraph, by, kept, notice=decision_notice, error=decision_error, editing=edit_decision
+            minutes,
+            paragraph,
+            by,
+            kept,
+            notice=decision_notice,
+            error=decision_error,
+            editing=edit_decision,
+            part=part,
         )
     )
     return context
