@@ -371,7 +371,7 @@ def attendance_context(meeting_id: int, notice: str | None = None) -> dict:
     """Return the attendance part's context, read anew; after a save the quorum of every § comes
     along, for htmx to swap in out of band."""
     _, minutes = lookups.load(meeting_id)
-    context = _attendance(minutes, g.membership, group_services.active_memberships(g.group), notice)
+    context = _attendance(minutes, g.membership, services.current_members(minutes.meeting), notice)
     if notice:
         context["quorum_lines"] = quorum_lines(minutes, g.membership)
     return context
@@ -449,7 +449,7 @@ def _officers(minutes, by, members, notice=None) -> dict:
 def officers_context(meeting_id: int, notice: str | None = None) -> dict:
     """Return the officers' context, read anew."""
     _, minutes = lookups.load(meeting_id)
-    return _officers(minutes, g.membership, group_services.active_memberships(g.group), notice)
+    return _officers(minutes, g.membership, services.current_members(minutes.meeting), notice)
 
 
 def _justering(minutes, by, notice=None) -> dict:
@@ -572,7 +572,7 @@ def page_context(meeting_id: int, *, at: int | None = None, **answer) -> dict:
     """
     meeting, minutes = lookups.load(meeting_id)
     by = g.membership
-    members = group_services.active_memberships(meeting.group)
+    members = services.current_members(meeting)
     context = _attendance(minutes, by, members)
     context.update(_paragraphs(meeting, minutes, by, at=at, **answer))
     context.update(_officers(minutes, by, members))

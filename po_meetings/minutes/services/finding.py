@@ -150,7 +150,8 @@ def _refer(rows: list, name: str, key: str, model) -> None:
 
 
 def _load_people(meeting: Meeting) -> None:
-    """Load the group's memberships, ended ones too, with their users and organisations.
+    """Load the group's memberships, ended ones too, with their users and organisations (their own
+    and, for a substitute, the one they stand in for).
 
     They are kept as the group's ``memberships`` (the session holds loaded rows only weakly), so
     the many-to-one references above resolve from the session's identity map without SQL. A user
@@ -162,9 +163,20 @@ def _load_people(meeting: Meeting) -> None:
     people = db.session.scalars(
         select(Membership)
         .where(Membership.group_id == group.id)
-        .options(joinedload(Membership.user), joinedload(Membership.organisation))
+        .options(
+            joinedload(Membership.user),
+            joinedload(Membership.organisation),
+            joinedload(Membership.substitute_for_organisation),
+        )
     ).all()
     set_committed_value(group, "memberships", people)
+
+
+def current_members(meeting: Meeting) -> list[Membership]:
+    """Return the group's current memberships (as ``groups.services.active_memberships``), from the
+    people :func:`minutes_of` loads: no statement of its own after it."""
+    _load_people(meeting)
+    return [m for m in meeting.group.memberships if m.is_active]
 
 
 def visible_paragraphs(minutes: Minutes, by: Membership | None) -> list[Paragraph]:
