@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, inspect, select
+from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
@@ -78,6 +78,29 @@ _OF_DECISIONS = {
 }
 
 
+# The rows the §§ and decisions point to (many-to-one), read when the session lacks one of them.
+_RESUMING = aliased(Paragraph)
+_RESUMED = select(Paragraph).where(
+    Paragraph.id.in_(
+        select(_RESUMING.resumes_id).where(_RESUMING.minutes_id == _MINUTES_ID).scalar_subquery()
+    )
+)
+_FOLLOWED_UP = select(Organisation).where(
+    Organisation.id.in_(
+        select(OrganisationFollowUp.organisation_id)
+        .where(OrganisationFollowUp.decision_id.in_(_DECISION_IDS))
+        .scalar_subquery()
+    )
+)
+_LINKED = select(SystemErrorReport).where(
+    SystemErrorReport.id.in_(
+        select(DecisionReport.report_id)
+        .where(DecisionReport.decision_id.in_(_DECISION_IDS))
+        .scalar_subquery()
+    )
+)
+
+
 def minutes_of(meeting: Meeting) -> Minutes | None:
     """Return a meeting's minutes, with everything the minutes page shows, in a fixed few queries.
 
@@ -106,15 +129,15 @@ def minutes_of(meeting: Meeting) -> Minutes | None:
         _fill(paragraphs, "decisions", "paragraph_id", decisions)
         for name, (parent, query) in _OF_PARAGRAPHS.items():
             _fill(paragraphs, name, parent, session.scalars(query, params).all())
-        _refer(paragraphs, "resumes", "resumes_id", Paragraph)
+        _refer(paragraphs, "resumes", "resumes_id", Paragraph, _RESUMED, params)
         if not decisions:
             return minutes
         children = {}
         for name, (parent, query) in _OF_DECISIONS.items():
             children[name] = session.scalars(query, params).all()
             _fill(decisions, name, parent, children[name])
-        _refer(children["follow_ups"], "organisation", "organisation_id", Organisation)
-        _refer(children["report_links"], "report", "report_id", SystemErrorReport)
+        _refer(children["follow_ups"], "organisation", "organisation_id", Organisation, _FOLLOWED_UP, params)
+        _refer(children["report_links"], "report", "report_id", SystemErrorReport, _LINKED, params)
     return minutes
 
 
@@ -128,21 +151,22 @@ def _fill(parents: list, name: str, parent_key: str, children: list) -> None:
             set_committed_value(parent, name, by_parent.get(parent.id, []))
 
 
-def _refer(rows: list, name: str, key: str, model) -> None:
+def _refer(rows: list, name: str, key: str, model, query, params: dict) -> None:
     """Set each row's many-to-one ``name`` (the ``model`` row its column ``key`` names) from the
-    session, reading those it does not hold in one statement, as ``selectinload`` would."""
+    session; if the session lacks one (or holds it expired), ``query`` reads them all, as
+    ``selectinload`` would."""
     identity_map = db.session.identity_map
-    found, missing = {}, set()
+    found, missing = {}, False
     for row in rows:
         target = getattr(row, key)
         if target is not None and target not in found:
             obj = identity_map.get(identity_key(model, target))
-            if obj is None:
-                missing.add(target)
+            if obj is None or inspect(obj).expired:
+                missing = True
             else:
                 found[target] = obj
     if missing:
-        found.update((obj.id, obj) for obj in db.session.scalars(select(model).where(model.id.in_(missing))))
+        found.update((obj.id, obj) for obj in db.session.scalars(query, params))
     for row in rows:
         target = getattr(row, key)
         if target is not None and name not in row.__dict__:
