@@ -1,10 +1,12 @@
 """Shared form pieces: the Swedish base form and field helpers."""
 
+import copy
 from datetime import date, datetime
 
 from flask_wtf import FlaskForm
 from wtforms import DateTimeField, EmailField, HiddenField, IntegerField, SelectMultipleField, StringField
 from wtforms.fields.choices import Choice, SelectChoice
+from wtforms.fields.core import Label
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -14,10 +16,10 @@ from wtforms.validators import (
     StopValidation,
     ValidationError,
 )
-from wtforms.widgets import Select, html_params
+from wtforms.widgets import Input, Select
 
 from .inputs import MAX_ID, UNSAFE_TEXT_MESSAGE, has_unsafe_characters, is_id, remove_unsafe_characters
-from .markup import select_html
+from .markup import html_attributes, label_html, select_html
 from .personnummer import NoPersonnummer, contains_personnummer
 
 #: The dates the app accepts in any date field: a meeting, a deadline or a reply in year 1 or
@@ -100,7 +102,7 @@ class QuickSelect(Select):
             if name not in kwargs and getattr(flags, name, False):
                 kwargs[name] = getattr(flags, name)
         return select_html(
-            f"<select {html_params(name=field.name, **kwargs)}>",
+            f"<select {html_attributes(name=field.name, **kwargs)}>",
             [(_option_value(c.value), c.label or c.value, c.selected) for c in choices],
         )
 
@@ -112,6 +114,33 @@ def _option_value(value):
 
 #: The one instance each kind of select renders with (a widget holds no state of a render).
 _SELECTS = {False: QuickSelect(), True: QuickSelect(multiple=True)}
+
+
+class QuickLabel(Label):
+    """WTForms' label writing the same HTML with :func:`markup.html_attributes`."""
+
+    def __call__(self, text=None, **kwargs):
+        if "for_" in kwargs:
+            kwargs["for"] = kwargs.pop("for_")
+        else:
+            kwargs.setdefault("for", self.field_id)
+        return label_html(html_attributes(**kwargs), text or self.text)
+
+
+#: Each input widget's quick twin (see :func:`_quick_input`), made once per widget instance.
+_QUICK_INPUTS: dict = {}
+
+
+def _quick_input(widget: Input) -> Input:
+    """Return a copy of an input widget (text, date, check box, radio …) that writes its attributes
+    with :func:`markup.html_attributes`: WTForms' ``Input`` reads ``self.html_params`` so that it can
+    be replaced, and the HTML is the same."""
+    quick = _QUICK_INPUTS.get(widget)
+    if quick is None:
+        quick = copy.copy(widget)
+        quick.html_params = html_attributes
+        _QUICK_INPUTS[widget] = quick
+    return quick
 
 
 class BaseForm(FlaskForm):
@@ -138,6 +167,12 @@ class BaseForm(FlaskForm):
                 field.validators = [IntInRange(), *validators]
             if type(field.widget) is Select:
                 field.widget = _SELECTS[field.widget.multiple]
+            elif isinstance(field.widget, Input):
+                field.widget = _quick_input(field.widget)
+            if isinstance(getattr(field, "option_widget", None), Input):  # a radio field's radios
+                field.option_widget = _quick_input(field.option_widget)
+            if type(field.label) is Label:
+                field.label = QuickLabel(field.label.field_id, field.label.text)
             return field
 
     def validate(self, extra_validators=None) -> bool:
