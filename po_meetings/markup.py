@@ -45,6 +45,7 @@ __all__ = [
     "init_app",
     "label_html",
     "mark_hits",
+    "options_html",
     "render_markdown",
     "select_html",
     "trusted_svg",
@@ -172,16 +173,20 @@ def mark_hits(text: str, start: str, stop: str) -> Markup:
     return Markup(str(escape(text)).replace(start, "<mark>").replace(stop, "</mark>"))
 
 
-def select_html(open_tag: str, options: list[tuple[object, object, bool]]) -> Markup:
-    """Return a ``<select>`` (``open_tag``, from WTForms' ``html_params``) with its options, each
-    (value, label, selected) escaped here: the same HTML as WTForms' select widget writes, for
+def select_html(open_tag: str, options: str) -> Markup:
+    """Return a ``<select>`` (``open_tag``, from :func:`html_attributes`) around its options (from
+    :func:`options_html`): the same HTML as WTForms' select widget writes, for
     :class:`po_meetings.forms.QuickSelect`."""
-    html = [open_tag]
+    return Markup(f"{open_tag}{options}</select>")
+
+
+def options_html(options: list[tuple[object, object, bool]]) -> str:
+    """Return the ``<option>`` elements of a select, each (value, label, selected) escaped here."""
+    html = []
     for value, label, selected in options:
         attributes = ' selected value="' if selected else ' value="'  # html_params sorts them so
         html.append(f'<option{attributes}{escape(value)}">{escape(label)}</option>')
-    html.append("</select>")
-    return Markup("".join(html))
+    return "".join(html)
 
 
 def html_attributes(**kwargs) -> Markup:
