@@ -1,10 +1,13 @@
 """Shared form pieces: the Swedish base form and field helpers."""
 
+import copy
 from datetime import date, datetime
 
+from flask import g, has_request_context
 from flask_wtf import FlaskForm
 from wtforms import DateTimeField, EmailField, HiddenField, IntegerField, SelectMultipleField, StringField
 from wtforms.fields.choices import Choice, SelectChoice
+from wtforms.fields.core import Label
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -14,10 +17,10 @@ from wtforms.validators import (
     StopValidation,
     ValidationError,
 )
-from wtforms.widgets import Select, html_params
+from wtforms.widgets import Input, Select
 
 from .inputs import MAX_ID, UNSAFE_TEXT_MESSAGE, has_unsafe_characters, is_id, remove_unsafe_characters
-from .markup import select_html
+from .markup import html_attributes, label_html, options_html, select_html
 from .personnummer import NoPersonnummer, contains_personnummer
 
 #: The dates the app accepts in any date field: a meeting, a deadline or a reply in year 1 or
@@ -89,8 +92,8 @@ class QuickSelect(Select):
     """
 
     def __call__(self, field, **kwargs):
-        choices = list(field.iter_choices()) if not field.has_groups() else None
-        if choices is None or any(not isinstance(c, Choice) or c.render_kw for c in choices):
+        options = _options(field)
+        if options is None:
             return super().__call__(field, **kwargs)
         kwargs.setdefault("id", field.id)
         if self.multiple:
@@ -99,10 +102,48 @@ class QuickSelect(Select):
         for name in self.validation_attrs:
             if name not in kwargs and getattr(flags, name, False):
                 kwargs[name] = getattr(flags, name)
-        return select_html(
-            f"<select {html_params(name=field.name, **kwargs)}>",
-            [(_option_value(c.value), c.label or c.value, c.selected) for c in choices],
-        )
+        return select_html(f"<select {html_attributes(name=field.name, **kwargs)}>", options)
+
+
+#: From how many choices a select's options are written once per request (see :func:`_options`).
+LONG_LIST = 50
+
+
+def _options(field) -> str | None:
+    """Return a select's options as HTML, or None for WTForms to write them (grouped options, or
+    options with attributes).
+
+    A long list is written once per request for the same choices, the same value and the same kind
+    of field (the minutes' report list is offered under every decision): it is remembered on
+    ``flask.g`` under all that decides its HTML.
+    """
+    key = _long_list_key(field) if has_request_context() else None
+    remembered = g.setdefault("select_options", {}) if key is not None else {}
+    if key in remembered:
+        return remembered[key]
+    choices = list(field.iter_choices()) if not field.has_groups() else None
+    if choices is None or any(not isinstance(c, Choice) or c.render_kw for c in choices):
+        return None
+    html = options_html([(_option_value(c.value), c.label or c.value, c.selected) for c in choices])
+    if key is not None:
+        remembered[key] = html
+    return html
+
+
+def _long_list_key(field) -> tuple | None:
+    """Return what decides a long list's options (see :func:`_options`), or None."""
+    choices = field.choices
+    if type(choices) is not list or len(choices) < LONG_LIST:
+        return None
+    if any(type(c) is not SelectChoice or c.render_kw or c.optgroup is not None for c in choices):
+        return None
+    data = tuple(field.data) if isinstance(field.data, list) else field.data
+    key = (type(field), field.coerce, data, tuple((c.value, c.label) for c in choices))
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
 
 
 def _option_value(value):
@@ -112,6 +153,33 @@ def _option_value(value):
 
 #: The one instance each kind of select renders with (a widget holds no state of a render).
 _SELECTS = {False: QuickSelect(), True: QuickSelect(multiple=True)}
+
+
+class QuickLabel(Label):
+    """WTForms' label writing the same HTML with :func:`markup.html_attributes`."""
+
+    def __call__(self, text=None, **kwargs):
+        if "for_" in kwargs:
+            kwargs["for"] = kwargs.pop("for_")
+        else:
+            kwargs.setdefault("for", self.field_id)
+        return label_html(html_attributes(**kwargs), text or self.text)
+
+
+#: Each input widget's quick twin (see :func:`_quick_input`), made once per widget instance.
+_QUICK_INPUTS: dict = {}
+
+
+def _quick_input(widget: Input) -> Input:
+    """Return a copy of an input widget (text, date, check box, radio …) that writes its attributes
+    with :func:`markup.html_attributes`: WTForms' ``Input`` reads ``self.html_params`` so that it can
+    be replaced, and the HTML is the same."""
+    quick = _QUICK_INPUTS.get(widget)
+    if quick is None:
+        quick = copy.copy(widget)
+        quick.html_params = html_attributes
+        _QUICK_INPUTS[widget] = quick
+    return quick
 
 
 class BaseForm(FlaskForm):
@@ -138,6 +206,12 @@ class BaseForm(FlaskForm):
                 field.validators = [IntInRange(), *validators]
             if type(field.widget) is Select:
                 field.widget = _SELECTS[field.widget.multiple]
+            elif isinstance(field.widget, Input):
+                field.widget = _quick_input(field.widget)
+            if isinstance(getattr(field, "option_widget", None), Input):  # a radio field's radios
+                field.option_widget = _quick_input(field.option_widget)
+            if type(field.label) is Label:
+                field.label = QuickLabel(field.label.field_id, field.label.text)
             return field
 
     def validate(self, extra_validators=None) -> bool:

@@ -132,8 +132,8 @@ def _add_paragraphs(app, demo, count: int, start: int) -> int:
         return paragraph.minutes.meeting_id
 
 
-#: The minutes page's statements (50 before round 2 of issue 15, bench/PROFILE.md).
-MINUTES_BUDGET = 26
+#: The minutes page's statements (50 before round 2 of issue 15, 22 before round 4: bench/PROFILE.md).
+MINUTES_BUDGET = 19
 
 
 def test_the_minutes_make_as_many_queries_with_50_paragraphs_as_with_5(app, client, auth, demo):

@@ -52,16 +52,15 @@ RESTRICTED_ROLES = {Role.OMBUD, Role.CO_OPTED}
 # -- finding meetings ---------------------------------------------------------------------
 
 
-def get_meeting(group: Group, meeting_id: int, membership: Membership | None) -> Meeting | None:
+def get_meeting(group: Group, meeting_id: int, membership: Membership | None, agenda=True) -> Meeting | None:
     """Return a meeting of this group that the member may see (drafts only for the leaders).
 
-    The agenda comes with it, presenters included, so a page shows it without a query per item.
+    The agenda comes with it, presenters included, so a page shows it without a query per item;
+    ``agenda=False`` for a page that does not show it (the minutes: their §§ are their own).
     """
-    meeting = db.session.scalar(
-        select(Meeting)
-        .where(Meeting.id == meeting_id)
-        .options(selectinload(Meeting.items).joinedload(AgendaItem.presenter).joinedload(Membership.user))
-    )
+    query = select(Meeting).where(Meeting.id == meeting_id)
+    presenters = selectinload(Meeting.items).joinedload(AgendaItem.presenter).joinedload(Membership.user)
+    meeting = db.session.scalar(query.options(presenters) if agenda else query)
     if meeting is None or meeting.group_id != group.id:
         return None
     if meeting.is_draft and not is_leader(membership):

@@ -223,11 +223,13 @@ def decision_context(
     notice: str | None = None,
     error: str | None = None,
     editing: int | None = None,
+    part=None,
 ) -> dict:
     """Return the template variables the decisions part of one § needs (merged into the § context).
 
     ``kept`` holds the §'s kept forms by name; ``notice`` is a saved change's (it takes focus),
-    ``error`` a refusal that belongs to no form, ``editing`` the decision whose edit form is open.
+    ``error`` a refusal that belongs to no form, ``editing`` the decision whose edit form is open;
+    ``part`` is the §'s participation if the caller has it already.
     Everything comes from what :func:`services.minutes_of` loaded; only the writer's report list
     costs one query per request.
     """
@@ -236,7 +238,8 @@ def decision_context(
     leads = services.leads(minutes, by) and not minutes.is_approved
     is_open = minutes.closed_at is None and not minutes.is_approved
     final = paragraph.approved_at_meeting
-    part = services.participation(paragraph)
+    if part is None:
+        part = services.participation(paragraph)
     flags = (can_write, is_open, final)
     rows = [_row(minutes, paragraph, d, by, part, forms, editing, flags) for d in paragraph.decisions]
     context = DecisionPart(

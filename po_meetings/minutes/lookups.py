@@ -14,7 +14,7 @@ from . import services
 
 def load(meeting_id: int):
     """Return the meeting of this group (that the caller may see) and its minutes, or answer 404."""
-    meeting = meeting_services.get_meeting(g.group, meeting_id, g.membership)
+    meeting = meeting_services.get_meeting(g.group, meeting_id, g.membership, agenda=False)
     minutes = services.minutes_of(meeting) if meeting is not None else None
     if minutes is None:
         abort(404)

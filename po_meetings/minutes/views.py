@@ -180,13 +180,14 @@ def _paragraph(
     form = conflict or text
     if form is None and edit_text:
         form = paragraph_form(paragraph)
+    part = services.participation(paragraph)
     context = {
         "template": paragraph_template(paragraph.id, edit_text),
         "group": minutes.meeting.group,
         "meeting": minutes.meeting,
         "minutes": minutes,
         "paragraph": paragraph,
-        "part": services.participation(paragraph),
+        "part": part,
         "membership": by,
         "can_write": writer,
         "leads": services.leads(minutes, by),
@@ -200,7 +201,14 @@ def _paragraph(
     }
     context.update(
         decision_context(
-            minutes, paragraph, by, kept, notice=decision_notice, error=decision_error, editing=edit_decision
+            minutes,
+            paragraph,
+            by,
+            kept,
+            notice=decision_notice,
+            error=decision_error,
+            editing=edit_decision,
+            part=part,
         )
     )
     return context
@@ -363,7 +371,7 @@ def attendance_context(meeting_id: int, notice: str | None = None) -> dict:
     """Return the attendance part's context, read anew; after a save the quorum of every § comes
     along, for htmx to swap in out of band."""
     _, minutes = lookups.load(meeting_id)
-    context = _attendance(minutes, g.membership, group_services.active_memberships(g.group), notice)
+    context = _attendance(minutes, g.membership, services.current_members(minutes.meeting), notice)
     if notice:
         context["quorum_lines"] = quorum_lines(minutes, g.membership)
     return context
@@ -441,7 +449,7 @@ def _officers(minutes, by, members, notice=None) -> dict:
 def officers_context(meeting_id: int, notice: str | None = None) -> dict:
     """Return the officers' context, read anew."""
     _, minutes = lookups.load(meeting_id)
-    return _officers(minutes, g.membership, group_services.active_memberships(g.group), notice)
+    return _officers(minutes, g.membership, services.current_members(minutes.meeting), notice)
 
 
 def _justering(minutes, by, notice=None) -> dict:
@@ -564,7 +572,7 @@ def page_context(meeting_id: int, *, at: int | None = None, **answer) -> dict:
     """
     meeting, minutes = lookups.load(meeting_id)
     by = g.membership
-    members = group_services.active_memberships(meeting.group)
+    members = services.current_members(meeting)
     context = _attendance(minutes, by, members)
     context.update(_paragraphs(meeting, minutes, by, at=at, **answer))
     context.update(_officers(minutes, by, members))

@@ -58,7 +58,7 @@ from .decisions import (
     update_decision,
     withdraw_vote,
 )
-from .finding import get_decision, get_paragraph, minutes_of, visible_paragraphs
+from .finding import current_members, get_decision, get_paragraph, minutes_of, visible_paragraphs
 from .follow_up import (
     REPORT_EFFECTS,
     OpenFollowUps,
@@ -114,6 +114,7 @@ __all__ = [
     "OfficerChoice",
     "choose_officers",
     "closing_summary",
+    "current_members",
     "recusal_candidates",
     "set_attendances",
     "withdraw_justering",

@@ -74,6 +74,10 @@ def _settled():
     )
 
 
+#: :func:`_settled`, built once: its alias costs more to build (and key) than the query takes to run.
+_SETTLED = _settled()
+
+
 def open_tabled(group_id: int, by: Membership | None, before: datetime | None = None) -> list[Paragraph]:
     """Return the group's open tabled §§ (of meetings that started before ``before``), oldest
     first, with their minutes and meeting; confidential ones are left out for those who may not
@@ -82,7 +86,7 @@ def open_tabled(group_id: int, by: Membership | None, before: datetime | None = 
         select(Paragraph)
         .join(Minutes, Paragraph.minutes_id == Minutes.id)
         .join(Meeting, Minutes.meeting_id == Meeting.id)
-        .where(Paragraph.group_id == group_id, Paragraph.tabled_at.is_not(None), ~_settled())
+        .where(Paragraph.group_id == group_id, Paragraph.tabled_at.is_not(None), ~_SETTLED)
         .options(contains_eager(Paragraph.minutes).contains_eager(Minutes.meeting))
         .order_by(Meeting.starts_at, Paragraph.position)
     )
@@ -97,7 +101,7 @@ def is_open_tabled(paragraph: Paragraph) -> bool:
     """Return whether a § is a tabled matter that is still open."""
     if not paragraph.is_tabled:
         return False
-    settled = db.session.scalar(select(Paragraph.id).where(Paragraph.id == paragraph.id, _settled()))
+    settled = db.session.scalar(select(Paragraph.id).where(Paragraph.id == paragraph.id, _SETTLED))
     return settled is None
 
 
