@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from sqlalchemy import Integer, and_, case, func, literal, literal_column, or_, select, union, union_all
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from ..dates import local_datetime
 from ..extensions import db
@@ -153,7 +153,13 @@ def _report_reasons(user: User, m: Membership, since: datetime | None, followed)
             | R.status.not_in(OPEN_REPORT)
         )
     reasons.append((1, (R.reporter_id == user.id) & recent & others))
-    reasons.append((1, R.id.in_(followed) & (R.reporter_id != user.id) & recent & others))
+    # Followed, not submitted: the reporter follows what they submit, so leave those out by the
+    # reporter index before any followed report's row is read.
+    submitted = aliased(R)
+    followed_only = followed.except_(
+        select(submitted.id).where(submitted.group_id == m.group_id, submitted.reporter_id == user.id)
+    )
+    reasons.append((1, R.id.in_(followed_only) & (R.reporter_id != user.id) & recent & others))
     visible = register.visibility_filter(select(R.id), m.group, user, m).whereclause
     return [(rank, and_(visible, R.status != ReportStatus.DRAFT.value, reason)) for rank, reason in reasons]
 

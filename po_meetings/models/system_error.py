@@ -391,6 +391,10 @@ class ReportFollower(Audited, db.Model):
     """A user who follows a report."""
 
     __tablename__ = "report_follower"
+    __table_args__ = (
+        # what a user follows (the start page, "Dina rapporter"): the key starts with the report
+        Index("ix_report_follower_user", "user_id", "report_id"),
+    )
     __audit_label__ = "följer systemfelsrapport"
 
     report_id: Mapped[int] = mapped_column(
