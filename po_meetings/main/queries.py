@@ -131,8 +131,17 @@ class ReportRow:
     changes: list[str] = field(default_factory=list)
 
 
-def _report_reasons(user: User, m: Membership, since: datetime | None, followed) -> list[tuple[int, object]]:
-    """Return why a report of ``m``'s group is the member's, as disjoint (rank, condition) pairs.
+@dataclass
+class _Reason:
+    """Why a report of one group is the member's: its rank (0 first) and its rows (id, updated_at)."""
+
+    rank: int
+    group_id: int
+    rows: object
+
+
+def _report_reasons(user: User, m: Membership, since: datetime | None, followed) -> list[_Reason]:
+    """Return why a report of ``m``'s group is the member's, as disjoint reasons.
 
     Owned (rank 0, listed first); else open and to be fixed by the member's organisation; else
     submitted by the member; else followed. Disjoint, so their counts add up, and each of the
@@ -141,10 +150,10 @@ def _report_reasons(user: User, m: Membership, since: datetime | None, followed)
     recent = R.status.in_(OPEN_REPORT)
     if since is not None:
         recent = recent | (R.updated_at > since)
-    reasons = [(0, (R.owner_id == m.id) & recent)]
+    conditions = [(0, (R.owner_id == m.id) & recent)]
     others = R.owner_id.is_(None) | (R.owner_id != m.id)
     if m.organisation_id is not None:
-        reasons.append(
+        conditions.append(
             (1, (R.fixer_organisation_id == m.organisation_id) & R.status.in_(OPEN_REPORT) & others)
         )
         others = others & (
@@ -152,16 +161,26 @@ def _report_reasons(user: User, m: Membership, since: datetime | None, followed)
             | (R.fixer_organisation_id != m.organisation_id)
             | R.status.not_in(OPEN_REPORT)
         )
-    reasons.append((1, (R.reporter_id == user.id) & recent & others))
+    conditions.append((1, (R.reporter_id == user.id) & recent & others))
+    visible = register.visibility_filter(select(R.id), m.group, user, m).whereclause
+    shown = and_(visible, R.status != ReportStatus.DRAFT.value)
+    reasons = [
+        _Reason(rank, m.group_id, select(R.id, R.updated_at).where(shown, c)) for rank, c in conditions
+    ]
     # Followed, not submitted: the reporter follows what they submit, so leave those out by the
-    # reporter index before any followed report's row is read.
+    # reporter index first. Each report left is then looked up by its key, one at a time (a
+    # subquery per row, which neither database turns into a join): a planner that guesses how
+    # many are left would rather read the whole group's index.
     submitted = aliased(R)
     followed_only = followed.except_(
         select(submitted.id).where(submitted.group_id == m.group_id, submitted.reporter_id == user.id)
-    )
-    reasons.append((1, R.id.in_(followed_only) & (R.reporter_id != user.id) & recent & others))
-    visible = register.visibility_filter(select(R.id), m.group, user, m).whereclause
-    return [(rank, and_(visible, R.status != ReportStatus.DRAFT.value, reason)) for rank, reason in reasons]
+    ).subquery()
+    changed = select(R.updated_at).where(R.id == followed_only.c.report_id, shown, recent, others)
+    candidates = select(
+        followed_only.c.report_id.label("id"), changed.scalar_subquery().label("updated_at")
+    ).subquery()
+    reasons.append(_Reason(1, m.group_id, select(candidates).where(candidates.c.updated_at.is_not(None))))
+    return reasons
 
 
 def my_reports(
@@ -182,14 +201,21 @@ def my_reports(
     followed = select(ReportFollower.report_id).where(ReportFollower.user_id == user.id)
     reasons = [reason for m in memberships for reason in _report_reasons(user, m, since, followed)]
     totals: dict[int, int] = defaultdict(int)
-    counts = union_all(*(select(R.group_id, func.count()).where(c).group_by(R.group_id) for _, c in reasons))
+    counts = union_all(
+        *(
+            select(literal(reason.group_id, Integer), func.count()).select_from(reason.rows.subquery())
+            for reason in reasons
+        )
+    )
     for group_id, count in db.session.execute(counts):
-        totals[group_id] += count
+        if count:
+            totals[group_id] += count
     firsts = []
-    for rank, condition in reasons:
-        first = select(R.id).where(condition).order_by(R.updated_at.desc(), R.id.desc()).limit(ROW_LIMIT)
+    for reason in reasons:
+        rows = reason.rows.subquery()
+        first = select(rows.c.id).order_by(rows.c.updated_at.desc(), rows.c.id.desc()).limit(ROW_LIMIT)
         first = first.subquery()
-        firsts.append(select(first.c.id, literal_column(str(rank)).label("rank")))
+        firsts.append(select(first.c.id, literal_column(str(reason.rank)).label("rank")))
     candidates = union_all(*firsts).subquery()
     rows = db.session.execute(
         select(R, R.id.in_(followed))
