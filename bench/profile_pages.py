@@ -35,7 +35,7 @@ def pages(group_id: int, number: str) -> dict[str, tuple[str, str]]:
     base = f"/groups/{group_id}/system-errors"
     return {
         "list": ("GET", f"{base}?status=submitted"),
-        "list-p50": ("GET", f"{base}?page=50"),
+        "list-p50": ("GET", f"{base}?status=submitted&page=50"),
         "report": ("GET", f"{base}/{number}"),
         "search": ("GET", f"{base}?q=f%C3%A4rdtj%C3%A4nst"),
         "search-all": ("GET", f"/groups/{group_id}/search?q=f%C3%A4rdtj%C3%A4nst"),

@@ -87,8 +87,12 @@ CONTEXTS_AFTER = ["", " ringde.", ").", ", tel 08-123 45 67", "\nNästa rad 2026
 
 
 def visible(separator: str) -> bool:
-    """Return True if a separator shows on the page (it is not empty or invisible)."""
-    return bool(separator.strip("".join(INVISIBLE)))
+    """Return True if a separator surely shows on the page (it is not empty or invisible).
+
+    An underscore may not: Markdown reads it as an emphasis marker when another one follows
+    (``200001–01_0008_`` shows as ``200001–01<em>0008</em>``, split after the month only).
+    """
+    return bool(separator.strip("".join(INVISIBLE) + "_"))
 
 
 @st.composite
