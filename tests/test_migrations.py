@@ -90,14 +90,12 @@ def test_upgrade_again_after_downgrade(fresh_app):
     assert set(db.metadata.tables) <= _tables()
 
 
-def test_0013_puts_each_reports_group_into_the_sqlite_index_and_searches_within_it(fresh_app):
-    """On SQLite, 0013 remakes the register's index with each report's group (its stems kept);
-    downgrading remakes it without; a search of one group never matches another group's report."""
+def _reports_in_two_groups() -> list:
+    """Seed the demo and submit a report in its other group; return every report's (id, group)."""
     from po_meetings.demo import OTHER_GROUP_NAME
     from po_meetings.models import Group, User
-    from po_meetings.system_errors import search, services
+    from po_meetings.system_errors import services
 
-    upgrade()
     seed_demo()
     other = db.session.scalar(select(Group).where(Group.name == OTHER_GROUP_NAME))
     chair = db.session.scalar(select(User).where(User.email == "ordforande.norrsjo@demo.se"))
@@ -113,8 +111,29 @@ def test_0013_puts_each_reports_group_into_the_sqlite_index_and_searches_within_
     services.save_report(other, chair, values, submit=True)
     db.session.commit()
     reports = db.session.execute(select(SystemErrorReport.id, SystemErrorReport.group_id)).all()
+    assert len({group_id for _, group_id in reports}) == 2
+    return reports
+
+
+def _each_group_finds_its_own(groups) -> None:
+    """Assert that a search of each group finds that group's reports only ("ombud" is in both)."""
+    from po_meetings.system_errors import search
+
+    for group_id in groups:
+        found = set(
+            db.session.scalars(
+                search.matching(select(SystemErrorReport.group_id), search.terms_of("ombud"), group_id)
+            )
+        )
+        assert found == {group_id}
+
+
+def test_0013_puts_each_reports_group_into_the_sqlite_index_and_searches_within_it(fresh_app):
+    """On SQLite, 0013 remakes the register's index with each report's group (its stems kept);
+    downgrading remakes it without; a search of one group never matches another group's report."""
+    upgrade()
+    reports = _reports_in_two_groups()
     groups = {group_id for _, group_id in reports}
-    assert len(groups) == 2
     db.session.remove()  # the migrations drop indexes: no transaction of ours may hold the table
     if db.engine.dialect.name != "sqlite":
         downgrade(revision="0012")  # nothing to undo on PostgreSQL
@@ -130,12 +149,40 @@ def test_0013_puts_each_reports_group_into_the_sqlite_index_and_searches_within_
     upgrade()
     after = db.session.execute(text("SELECT rowid, title, body, grp FROM system_error_search")).all()
     assert sorted(after) == sorted(before)
-    for group_id in groups:
-        # "ombud" is in reports of both groups; each group's search finds its own only
-        terms = search.terms_of("ombud")
-        query = select(SystemErrorReport.group_id)
-        found = set(db.session.scalars(search.matching(query, terms, group_id)))
-        assert found == {group_id}
+    _each_group_finds_its_own(groups)
+
+
+def test_0015_puts_each_reports_group_into_the_postgresql_vector_and_searches_within_it(fresh_app):
+    """On PostgreSQL, 0015 makes the stored search vector again with each report's group as a
+    lexeme; downgrading makes it without; a search of one group never matches another's report."""
+    upgrade()
+    reports = _reports_in_two_groups()
+    groups = {group_id for _, group_id in reports}
+    db.session.remove()  # the migration drops a column: no transaction of ours may hold the table
+    if db.engine.dialect.name != "postgresql":
+        downgrade(revision="0014")  # nothing to undo on SQLite
+        upgrade()
+        _each_group_finds_its_own(groups)
+        return
+
+    def group_lexemes() -> list:
+        rows = db.session.execute(
+            text(
+                "SELECT id, array(SELECT lexeme FROM unnest(search_vector) WHERE lexeme LIKE '#g%') "
+                "FROM system_error_report"
+            )
+        ).all()
+        db.session.remove()
+        return sorted((report_id, tuple(lexemes)) for report_id, lexemes in rows)
+
+    assert group_lexemes() == sorted((i, (f"#g{g}",)) for i, g in reports)
+    assert "(search_vector)" in _search_index_definition()
+    downgrade(revision="0014")
+    assert all(lexemes == () for _, lexemes in group_lexemes())
+    upgrade()
+    assert group_lexemes() == sorted((i, (f"#g{g}",)) for i, g in reports)
+    assert "(search_vector)" in _search_index_definition()
+    _each_group_finds_its_own(groups)
 
 
 def _register_body(report_id: int) -> str:

@@ -406,9 +406,11 @@ class ReportFollower(Audited, db.Model):
 
 
 # Full-text search lives outside the ORM's tables: an FTS5 table on SQLite; on PostgreSQL a
-# stored column, search_vector = to_tsvector('swedish', search_text), that the database keeps
-# (GENERATED … STORED) and that both the GIN index and the ranking read, so ranking a hit does
-# not parse its text again. Both are created with the table (and by migrations 0003 and 0012).
+# stored column, search_vector = to_tsvector('swedish', search_text) and the report's group as
+# one more lexeme (#g17), that the database keeps (GENERATED … STORED) and that both the GIN index
+# and the ranking read, so ranking a hit does not parse its text again and the index finds one
+# group's matches by itself. Both are created with the table (and by migrations 0003, 0012, 0013
+# and 0015).
 SEARCH_TABLE = "system_error_search"
 SEARCH_INDEX = "ix_system_error_report_search"
 SEARCH_VECTOR = "search_vector"
@@ -421,7 +423,8 @@ SQLITE_SEARCH_DDL = (
 )
 POSTGRESQL_SEARCH_DDL = (
     f"ALTER TABLE system_error_report ADD COLUMN IF NOT EXISTS {SEARCH_VECTOR} tsvector "
-    "GENERATED ALWAYS AS (to_tsvector('swedish', search_text)) STORED",
+    "GENERATED ALWAYS AS (to_tsvector('swedish', search_text) "
+    "|| array_to_tsvector(ARRAY['#g' || group_id::text])) STORED",
     f"CREATE INDEX IF NOT EXISTS {SEARCH_INDEX} ON system_error_report USING gin ({SEARCH_VECTOR})",
 )
 

@@ -14,8 +14,8 @@ characters such as ``"``, ``*``, ``(`` and words such as NEAR are plain text.
 from __future__ import annotations
 
 from markupsafe import Markup
-from sqlalchemy import bindparam, func, literal_column, select, table, text
-from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy import bindparam, cast, func, literal_column, select, table, text
+from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 
 from ..domain import DomainError
 from ..extensions import db
@@ -24,8 +24,8 @@ from ..models.system_error import SEARCH_TABLE, SEARCH_VECTOR, EventKind
 from ..personnummer import DEFAULT_MESSAGE, contains_personnummer
 from ..stemming import WORD, fts5_query, snippet, stems, ts_query
 
-#: PostgreSQL: the stored to_tsvector('swedish', search_text) that the GIN index holds (a column
-#: made by hand, outside the model: po_meetings/models/system_error.py).
+#: PostgreSQL: the stored to_tsvector('swedish', search_text) and group lexeme that the GIN index
+#: holds (a column made by hand, outside the model: po_meetings/models/system_error.py).
 _VECTOR = literal_column(f"{SystemErrorReport.__tablename__}.{SEARCH_VECTOR}", type_=TSVECTOR)
 
 MAX_QUERY = 200
@@ -113,7 +113,15 @@ def matching(query, terms: list[str], group_id: int, any_term: bool = False):
         )
         return query.where(SystemErrorReport.id.in_(ids))
     tsquery = func.to_tsquery("swedish", bindparam("ts_query", ts_query(terms, any_term)))
-    return query.where(_VECTOR.op("@@")(tsquery))
+    # The group's lexeme in the same query, so that the GIN index finds the group's matches by
+    # itself (models/system_error.py; migration 0015).
+    in_group = cast(bindparam("group_lexeme", _group_lexeme(group_id)), TSQUERY)
+    return query.where(_VECTOR.op("@@")(tsquery.op("&&")(in_group)))
+
+
+def _group_lexeme(group_id: int) -> str:
+    """Return the tsquery of the group's lexeme in PostgreSQL's search vector (#g17)."""
+    return f"'#g{int(group_id)}'"
 
 
 def ranked(query, terms: list[str], group_id: int, any_term: bool = False):
