@@ -309,24 +309,37 @@ def results_table(rows: Sequence[Row], with_db_cpu: bool = False) -> str:
 
 def scale_table(pages: Sequence[str], sizes: Sequence[int], by_size: dict[int, dict[str, Summary]]) -> str:
     """Render the scale check: each page's CPU, rate and p95 at each register size, and the
-    ratio of the CPU at the largest size to that at the smallest."""
+    ratio of the CPU at the largest size to that at the smallest.
+
+    On PostgreSQL the database server's CPU per request is shown at each size too, and the ratio
+    is of the two together: a page whose cost moved into the database has not stopped growing.
+    """
+    summaries = [s for size in sizes for s in by_size.get(size, {}).values()]
+    with_db = any(s.db_cpu_ms is not None for s in summaries)
     header = ["page"]
     for size in sizes:
         label = f"{size:,}".replace(",", " ")
-        header += [f"CPU ms/req @{label}", f"req/s @{label}", f"p95 ms @{label}"]
-    header += ["CPU ratio largest/smallest", "errors"]
+        header += [f"CPU ms/req @{label}"]
+        header += [f"PostgreSQL CPU ms/req @{label}"] if with_db else []
+        header += [f"req/s @{label}", f"p95 ms @{label}"]
+    header += ["CPU ratio largest/smallest" + (" (app + PostgreSQL)" if with_db else ""), "errors"]
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|"]
+
+    def cost(summary: Summary) -> float:
+        return summary.cpu_ms + (summary.db_cpu_ms or 0.0)
+
     for page in pages:
         cells = [page]
         found = [by_size.get(size, {}).get(page) for size in sizes]
         for summary in found:
-            cells += (
-                [_num(summary.cpu_ms, 2), _num(summary.rate), _num(summary.p95)] if summary else ["–"] * 3
-            )
+            if summary is None:
+                cells += ["–"] * (4 if with_db else 3)
+                continue
+            cells.append(_num(summary.cpu_ms, 2))
+            cells += [_num(summary.db_cpu_ms, 2)] if with_db else []
+            cells += [_num(summary.rate), _num(summary.p95)]
         first, last = found[0], found[-1]
-        ratio = (
-            last.cpu_ms / first.cpu_ms if first and last and _positive(first.cpu_ms, last.cpu_ms) else None
-        )
+        ratio = cost(last) / cost(first) if first and last and _positive(cost(first), cost(last)) else None
         cells.append(f"{ratio:.2f}×" if ratio else "–")
         cells.append(str(sum(s.errors for s in found if s)))
         lines.append("| " + " | ".join(cells) + " |")

@@ -19,7 +19,7 @@ import statistics
 import time
 from collections import defaultdict
 
-from sqlalchemy import event, select
+from sqlalchemy import event, select, true
 
 from po_meetings import create_app
 from po_meetings.extensions import db
@@ -37,7 +37,7 @@ def pages(group_id: int, number: str) -> dict[str, tuple[str, str]]:
         "list": ("GET", f"{base}?status=submitted"),
         "list-p50": ("GET", f"{base}?status=submitted&page=50"),
         "report": ("GET", f"{base}/{number}"),
-        "search": ("GET", f"{base}?q=f%C3%A4rdtj%C3%A4nst"),
+        "search": ("GET", f"{base}?q=f%C3%B6rvaltningsr%C3%A4tten"),
         "search-all": ("GET", f"/groups/{group_id}/search?q=f%C3%A4rdtj%C3%A4nst"),
         "create": ("POST", f"{base}/new"),
         "meeting": ("GET", f"/groups/{group_id}/meetings/2"),
@@ -83,6 +83,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--page", action="append", help="only these pages (repeatable)")
     parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument(
+        "--group-id", type=int, help="the group whose pages to load (else the newest report's)"
+    )
     parser.add_argument("--queries", action="store_true", help="print each page's statements")
     parser.add_argument("--width", type=int, default=300, help="how much of each statement to print")
     parser.add_argument("--pyinstrument", action="store_true", help="print a pyinstrument profile")
@@ -92,7 +95,10 @@ def main() -> None:
     with app.app_context():
         report = db.session.scalars(
             select(SystemErrorReport)
-            .where(SystemErrorReport.number_seq.is_not(None))
+            .where(
+                SystemErrorReport.number_seq.is_not(None),
+                SystemErrorReport.group_id == args.group_id if args.group_id else true(),
+            )
             .order_by(SystemErrorReport.id.desc())
             .limit(1)
         ).one()

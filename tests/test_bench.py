@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -153,6 +154,18 @@ def test_scale_table_and_result_sections():
     )
     assert "CPU ms/req @200 000" in table.splitlines()[0]
     assert "| 1.50× |" in table
+    assert "PostgreSQL" not in table
+
+
+def test_the_scale_table_on_postgresql_counts_the_database_in_the_ratio():
+    small = replace(_summary(50, 10.0), db_cpu_ms=5.0)
+    large = replace(_summary(30, 11.0), db_cpu_ms=19.0)  # the app's CPU the same, the database's not
+    table = measure.scale_table(
+        ["search"], [2000, 200_000], {2000: {"search": small}, 200_000: {"search": large}}
+    )
+    header, _, row = table.splitlines()
+    assert "PostgreSQL CPU ms/req @200 000" in header and "(app + PostgreSQL)" in header
+    assert row == "| search | 10.00 | 5.00 | 50.0 | 20.0 | 11.00 | 19.00 | 30.0 | 20.0 | 2.00× | 0 |"
     document = measure.replace_section("# Results\n", "sqlite", "## old")
     document = measure.replace_section(document, "postgresql", "## pg")
     document = measure.replace_section(document, "sqlite", "## new")
