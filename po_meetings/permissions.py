@@ -113,7 +113,6 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # minutes and decisions (services check the meeting's own chair, secretary and justerare)
     "minutes.show": GROUP,
     "minutes.update_officers": MEMBERS,
-    "minutes.update_attendance": MEMBERS,
     "minutes.save_attendance": MEMBERS,
     "minutes.create_paragraph": MEMBERS,
     "minutes.show_paragraph": GROUP,

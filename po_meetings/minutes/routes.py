@@ -9,7 +9,7 @@ view and the PDF too (document_routes).
 
 from __future__ import annotations
 
-from flask import abort, g, redirect, request, url_for
+from flask import g, redirect, request, url_for
 
 from .. import answers, mail
 from ..answers import View
@@ -102,37 +102,6 @@ def save_attendance(group_id, meeting_id):
         views.place_attendance_refusal(form, done.error)
     part = View(views.ATTENDANCE, lambda: views.attendance_context(meeting_id))
     return answers.refused(fragment=part, page=views.page_view(meeting_id))
-
-
-@bp.post("/attendance/<int:membership_id>")
-def update_attendance(group_id, meeting_id, membership_id):
-    """Record one person's presence (and a substitute's service, late arrival or early leave)."""
-    _, minutes = lookups.load(meeting_id)
-    membership = group_services.get_membership(g.group, membership_id)
-    if membership is None:
-        abort(404)
-    form = views.attendance_form(minutes, views.row_for(minutes, membership), formdata=request.form)
-    done = answers.attempt(
-        services.set_attendance,
-        minutes,
-        g.membership,
-        membership.id,
-        form.presence.data,
-        form.serving_for_id.data,
-        form.arrived_at_id.data,
-        form.left_after_id.data,
-        form=form,
-        field=form.presence,
-        keep_as=views.attendance_key(membership.id),
-    )
-    if done:
-        notice = f"Närvaron för {membership.user.name} är sparad."
-        row = View(
-            views.ATTENDANCE_ROW, lambda: views.attendance_row_context(meeting_id, membership_id, notice)
-        )
-        return answers.saved(notice, to=_show_url(meeting_id, f"attendance-{membership_id}"), fragment=row)
-    row = View(views.ATTENDANCE_ROW, lambda: views.attendance_row_context(meeting_id, membership_id))
-    return answers.refused(fragment=row, page=views.page_view(meeting_id))
 
 
 # -- §§ ------------------------------------------------------------------------------------------

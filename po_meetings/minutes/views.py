@@ -1,10 +1,10 @@
 """What the minutes page and its parts show: context builders for the templates.
 
 The page (minutes/show.html) includes every part's fragment, and an htmx answer is one of those
-fragments alone: the officers, one attendance row, the §§, one §, justering, rättelser. Each part's
+fragments alone: the officers, the attendance, the §§, one §, justering, rättelser. Each part's
 context comes from one builder here, used by both, so the page and the fragment show the same.
-A refused form is kept with :func:`answers.keep` under its part's key (``OFFICERS``,
-``attendance_key``, ``paragraph_key`` …): the builder finds it with :func:`answers.kept` and shows it
+A refused form is kept with :func:`answers.keep` under its part's key (``OFFICERS_KEY``,
+``ATTENDANCE_KEY``, ``paragraph_key`` …): the builder finds it with :func:`answers.kept` and shows it
 again with its messages.
 
 Builders that take a ``meeting_id`` read the minutes anew (after a change they show what was
@@ -19,7 +19,6 @@ from flask import g
 
 from .. import answers
 from ..answers import View
-from ..groups import services as group_services
 from ..meetings import services as meeting_services
 from ..models import LEADING_ROLES, ORDINARY_ROLES, MeetingStatus, Presence, Role
 from . import lookups, services, standing
@@ -40,7 +39,6 @@ from .forms import (
 PAGE = "minutes/show.html"
 OFFICERS = "minutes/_officers.html"
 ATTENDANCE = "minutes/_attendance.html"
-ATTENDANCE_ROW = "minutes/_attendance_row.html"
 PARAGRAPHS = "minutes/_paragraphs.html"
 PARAGRAPH = "minutes/_paragraph.html"
 PARAGRAPH_FORM = "minutes/_paragraph_form.html"
@@ -48,7 +46,7 @@ PARAGRAPH_CONFLICT = "minutes/_paragraph_conflict.html"
 JUSTERING = "minutes/_justering.html"
 CORRECTIONS = "minutes/_corrections.html"
 
-#: Keys of the kept forms of the page's parts (one § and one attendance row: see the functions).
+#: Keys of the kept forms of the page's parts (those of one §: see :func:`paragraph_key`).
 OFFICERS_KEY = "officers"
 ATTENDANCE_KEY = "attendance"
 WITHDRAW_KEY = "withdraw-justering"
@@ -58,11 +56,6 @@ CORRECTION_KEY = "correction"
 
 #: Order of the attendance list: the chair first, ombuds last.
 ROLE_ORDER = (Role.CHAIR, Role.VICE_CHAIR, Role.MEMBER, Role.SUBSTITUTE, Role.CO_OPTED, Role.OMBUD)
-
-
-def attendance_key(membership_id: int) -> tuple:
-    """Return the key of one attendance row's kept form."""
-    return ("attendance", membership_id)
 
 
 def paragraph_key(paragraph_id: int, name: str) -> tuple:
@@ -298,16 +291,14 @@ def place_attendance_refusal(form: AttendanceListForm, error) -> None:
         row.presence.errors = [*row.presence.errors, str(error)]
 
 
-def _attendance_row(minutes, membership, by, notice=None, form_of=None) -> dict:
+def _attendance_row(minutes, membership, by, form_of=None) -> dict:
     """Return what minutes/_attendance_row.html needs for one person (a kept form with its message).
 
     ``form_of`` is the attendance list form kept after a refused save: its row for this person.
     """
     row = row_for(minutes, membership)
     editable = services.can_write(minutes, by) and is_under_way(minutes)
-    kept = answers.kept(attendance_key(membership.id))
-    if kept is None and form_of is not None:
-        kept = form_of.rows.get(membership.id)
+    kept = form_of.rows.get(membership.id) if form_of is not None else None
     form = kept
     if editable and form is None:
         form = attendance_form(minutes, row)
@@ -318,20 +309,8 @@ def _attendance_row(minutes, membership, by, notice=None, form_of=None) -> dict:
         "row": row,
         "form": form if editable else None,
         "row_error": _errors(kept, "presence"),
-        "row_notice": notice,
         "sees_confidential": services.sees_confidential(by),
     }
-
-
-def attendance_row_context(meeting_id: int, membership_id: int, notice: str | None = None) -> dict:
-    """Return one attendance row's context, read anew; after a saved change (a notice) the quorum
-    of every § comes along, for htmx to swap in out of band."""
-    _, minutes = lookups.load(meeting_id)
-    membership = group_services.get_membership(g.group, membership_id)
-    context = _attendance_row(minutes, membership, g.membership, notice)
-    if notice:
-        context["quorum_lines"] = quorum_lines(minutes, g.membership)
-    return context
 
 
 def attendance_people(minutes, members=()) -> list:

@@ -84,8 +84,8 @@ def edit_data(paragraph: dict, title=None, body="", version=None) -> dict:
     }
 
 
-def attendance_data(demo, email, presence="present", serving_for=None, arrived=None, left=None) -> dict:
-    prefix = f"attendance-{demo.membership(email)}"
+def _attendance_fields(membership_id, presence, serving_for=None, arrived=None, left=None) -> dict:
+    prefix = f"attendance-{membership_id}"
     return {
         f"{prefix}-presence": presence,
         f"{prefix}-serving_for_id": "" if serving_for is None else str(serving_for),
@@ -94,12 +94,38 @@ def attendance_data(demo, email, presence="present", serving_for=None, arrived=N
     }
 
 
+def attendance_data(demo, email, presence="present", serving_for=None, arrived=None, left=None) -> dict:
+    """Return one person's row of the attendance form."""
+    return _attendance_fields(demo.membership(email), presence, serving_for, arrived, left)
+
+
+def attendance_as_saved(app, demo) -> dict:
+    """Return the one attendance form as the page fills it: every person's saved row.
+
+    Every row must be posted: a row left out is refused (its presence is required).
+    """
+    with app.app_context():
+        minutes = services.minutes_of(db.session.get(Meeting, demo.meeting_id))
+        data = {}
+        for row in minutes.attendances:
+            data |= _attendance_fields(
+                row.membership_id, row.presence, row.serving_for_id, row.arrived_at_id, row.left_after_id
+            )
+        return data
+
+
+def post_attendance(client, demo, *changes, **kwargs):
+    """Save the one attendance form as a browser would: everyone's saved rows, with ``changes``
+    (rows from :func:`attendance_data`) in place of theirs."""
+    data = attendance_as_saved(client.application, demo)
+    for change in changes:
+        data |= change
+    return client.post(f"{minutes_url(demo)}/attendance", data=data, **kwargs)
+
+
 def mark_present(client, demo, *emails):
-    for email in emails:
-        response = client.post(
-            f"{minutes_url(demo)}/attendance/{demo.membership(email)}", data=attendance_data(demo, email)
-        )
-        assert response.status_code == 303, response.text
+    response = post_attendance(client, demo, *(attendance_data(demo, email) for email in emails))
+    assert response.status_code == 303, response.text
 
 
 def officers_data(demo, chair="ordforande@demo.se", secretary=None, adjusters=()) -> dict:
@@ -163,7 +189,7 @@ def test_an_ombud_sees_the_minutes_without_confidential_paragraphs_or_edit_contr
     assert CONFIDENTIAL_TITLE not in page
     assert f"{secret['label']} – sekretess" in page
     assert "Redigera" not in page and "Lägg till paragraf" not in page and "Spara funktionärer" not in page
-    assert f'action="{minutes_url(demo)}/attendance/' not in page
+    assert f'action="{minutes_url(demo)}/attendance"' not in page  # no attendance form
     assert client.get(f"{minutes_url(demo)}/paragraphs/{secret['id']}", headers=HTMX).status_code == 404
     # Editing is for members: the permission table answers 403 before the § is looked up.
     assert client.get(f"{minutes_url(demo)}/paragraphs/{secret['id']}/edit").status_code == 403
@@ -208,7 +234,7 @@ def test_an_ombud_may_not_write_anything(app, client, auth, demo):
     pid = paragraph["id"]
     for url, data in [
         (f"{base}/officers", officers_data(demo)),
-        (f"{base}/attendance/{demo.membership('ombud@demo.se')}", attendance_data(demo, "ombud@demo.se")),
+        (f"{base}/attendance", attendance_as_saved(app, demo) | attendance_data(demo, "ombud@demo.se")),
         (f"{base}/paragraphs", {"new-paragraph-title": "Från ombudet"}),
         (f"{base}/paragraphs/{pid}", edit_data(paragraph, body="Ombudets text")),
         (f"{base}/paragraphs/{pid}/confidential", {"confidential": "1"}),
@@ -273,40 +299,32 @@ def test_attendance_changes_the_quorum_line(app, client, auth, demo):
     assert "Inte beslutsfört" not in page and "oklar" not in page
 
 
-def test_attendance_with_htmx_swaps_the_row_and_refreshes_the_quorum(app, client, auth, demo):
+def test_attendance_with_htmx_swaps_the_part_and_refreshes_the_quorum(app, client, auth, demo):
     start(client, auth, demo)
-    email = "vice@demo.se"
-    response = client.post(
-        f"{minutes_url(demo)}/attendance/{demo.membership(email)}",
-        data=attendance_data(demo, email),
-        headers=HTMX,
-    )
+    response = post_attendance(client, demo, attendance_data(demo, "vice@demo.se"), headers=HTMX)
     assert response.status_code == 200
     body = html.unescape(response.text)
-    assert body.lstrip().startswith(f'<tr id="attendance-{demo.membership(email)}"')
-    assert "Närvaron för" in body and 'hx-swap-oob="true"' in body
-    assert "2 av 7 röstberättigade platser" in body
+    assert body.lstrip().startswith('<section id="attendance"')
+    assert "Närvaron är sparad." in body and 'hx-swap-oob="true"' in body
+    # The one present before stays present (every other row is posted as saved): two now.
+    assert "2 av 7 röstberättigade platser närvarande, 4 ej angivet." in text_of(response)
 
 
 def test_a_substitute_cannot_serve_for_a_member_who_is_present(app, client, auth, demo):
     start(client, auth, demo)
     fk = demo.membership("ledamot.fk@demo.se")
     mark_present(client, demo, "ledamot.fk@demo.se")
-    response = client.post(
-        f"{minutes_url(demo)}/attendance/{demo.membership('ersattare@demo.se')}",
-        data=attendance_data(demo, "ersattare@demo.se", serving_for=fk),
-    )
+    before = attendance_as_saved(app, demo)
+    response = post_attendance(client, demo, attendance_data(demo, "ersattare@demo.se", serving_for=fk))
     assert response.status_code == 422
     assert "Per Sandberg är närvarande; ersättaren tjänstgör inte." in text_of(response)
+    assert attendance_as_saved(app, demo) == before  # nothing saved
     # When Per Sandberg has förhinder, the substitute serves and takes the seat.
-    client.post(
-        f"{minutes_url(demo)}/attendance/{fk}",
-        data=attendance_data(demo, "ledamot.fk@demo.se", presence="apologies"),
+    response = post_attendance(
+        client, demo, attendance_data(demo, "ledamot.fk@demo.se", presence="apologies")
     )
-    response = client.post(
-        f"{minutes_url(demo)}/attendance/{demo.membership('ersattare@demo.se')}",
-        data=attendance_data(demo, "ersattare@demo.se", serving_for=fk),
-    )
+    assert response.status_code == 303
+    response = post_attendance(client, demo, attendance_data(demo, "ersattare@demo.se", serving_for=fk))
     assert response.status_code == 303
     page = text_of(client.get(f"{minutes_url(demo)}/"))
     assert "2 av 7 röstberättigade platser" in page
@@ -316,9 +334,8 @@ def test_a_substitute_cannot_serve_for_a_member_who_is_present(app, client, auth
 def test_a_late_arrival_after_leaving_is_refused(app, client, auth, demo):
     start(client, auth, demo)
     first, second = paragraphs(app, demo)[:2]
-    response = client.post(
-        f"{minutes_url(demo)}/attendance/{demo.membership('vice@demo.se')}",
-        data=attendance_data(demo, "vice@demo.se", arrived=second["id"], left=first["id"]),
+    response = post_attendance(
+        client, demo, attendance_data(demo, "vice@demo.se", arrived=second["id"], left=first["id"])
     )
     assert response.status_code == 422
     assert "Personen kan inte gå före den paragraf där hen kom." in text_of(response)
@@ -647,10 +664,7 @@ def test_the_justering_flow_locks_the_minutes(app, client, auth, demo):
     assert first_open(app, demo)["body"] == "Rättad stavning."
     response = client.post(f"{minutes_url(demo)}/paragraphs", data={"new-paragraph-title": "För sent"})
     assert response.status_code == 422
-    response = client.post(
-        f"{minutes_url(demo)}/attendance/{demo.membership('ledamot.asby@demo.se')}",
-        data=attendance_data(demo, "ledamot.asby@demo.se"),
-    )
+    response = post_attendance(client, demo, attendance_data(demo, "ledamot.asby@demo.se"))
     assert response.status_code == 422 and services.LOCKED in text_of(response)
     response = client.post(
         f"{minutes_url(demo)}/paragraphs/{paragraph['id']}/confidential", data={"confidential": "1"}

@@ -13,13 +13,10 @@ SAMPLE_USER = "ledamot.rsmh@demo.se"
 SAMPLE_ORGANISATION = "RSMH Mellanå"
 
 
-#: URL argument → key of the demo's minutes ids (tests/support/minutes_ids.py) where the names differ.
-MINUTES_ARGS = {"membership_id": "attendance_membership_id"}
 _PARAGRAPH = ("paragraph_id",)
 _DECISION = ("decision_id",)
 #: The object ids in each minutes and follow-up URL (besides group_id and meeting_id).
 MINUTES_ENDPOINT_ARGS = {
-    "minutes.update_attendance": ("membership_id",),
     "minutes.show_paragraph": _PARAGRAPH,
     "minutes.edit_paragraph": _PARAGRAPH,
     "minutes.update_paragraph": _PARAGRAPH,
@@ -126,7 +123,7 @@ def url_args(endpoint: str, demo) -> dict:
         if endpoint.startswith("minutes."):
             args["meeting_id"] = demo.minutes["past_meeting_id"]
         for name in MINUTES_ENDPOINT_ARGS.get(endpoint, ()):
-            args[name] = demo.minutes[MINUTES_ARGS.get(name, name)]
+            args[name] = demo.minutes[name]
     # The start page's buttons: an open uppdrag of the demo minutes, the coming meeting.
     if endpoint == "main.update_action":
         args.update(group_id=demo.group_id, action_id=demo.minutes["action_id"])

@@ -33,6 +33,4 @@ def minutes_ids(session, group_id) -> dict:
         "recusal_id": next(r.id for p in paragraphs for r in p.recusals),
         "action_id": next(a.id for d in decisions for a in d.actions if a.is_open),
         "follow_up_id": next(f.id for d in decisions for f in d.follow_ups if f.is_open),
-        # A member who arrived late (an attendance row with a § of arrival).
-        "attendance_membership_id": next(a.membership_id for a in minutes.attendances if a.arrived_at_id),
     }
