@@ -923,6 +923,8 @@ def main() -> int:
         from bench.floor.seed import copy_register
 
         copied = copy_register(app_url, floor_url)
+        if settings.db == "postgresql":
+            vacuum(floor_url)  # as the app's database is, before the clock starts
         log(f"floor: {copied} rows copied")
         notes: list[str] = []
         pages, ours, floor = measure_all(settings, database, workdir, app_url, env, floor_url, facts, notes)

@@ -64,10 +64,5 @@ def copy_register(app_database_url: str, floor_database_url: str) -> int:
             if db.engine.dialect.name == "postgresql":
                 writing.execute(text("SELECT setval('entry_id_seq', (SELECT max(id) FROM entry))"))
             writing.execute(text("ANALYZE"))  # the floor's planner knows its table
-        if db.engine.dialect.name == "postgresql":
-            # as the app's database is (bench/run.py): vacuumed, so that autovacuum does not
-            # do it while the floor is measured
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-                connection.execute(text("VACUUM ANALYZE"))
     source.dispose()
     return copied

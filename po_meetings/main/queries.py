@@ -194,7 +194,8 @@ def my_reports(
 
     Two statements whatever the number of reports: the counts of each reason, and the first
     ``ROW_LIMIT`` of each reason (newest first, read from its index), of which the first
-    ``ROW_LIMIT`` of the group are kept. Neither reads a report's row that is not shown.
+    ``ROW_LIMIT`` of the group are kept. Neither reads a report's row that is not shown, but for
+    the reports the member follows without having submitted them (each looked up by its key).
     """
     if not memberships:
         return [], {}

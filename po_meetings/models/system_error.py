@@ -414,6 +414,8 @@ class ReportFollower(Audited, db.Model):
 SEARCH_TABLE = "system_error_search"
 SEARCH_INDEX = "ix_system_error_report_search"
 SEARCH_VECTOR = "search_vector"
+#: PostgreSQL: the prefix of the report's group lexeme in the search vector (#g17).
+GROUP_LEXEME = "#g"
 #: SQLite: the stems of each report's title and text, and its group as one token (``grp``, e.g.
 #: g17), so that a search matches within the group inside FTS5 and does not grow with the reports of
 #: other groups (migration 0013 added it).
@@ -424,7 +426,7 @@ SQLITE_SEARCH_DDL = (
 POSTGRESQL_SEARCH_DDL = (
     f"ALTER TABLE system_error_report ADD COLUMN IF NOT EXISTS {SEARCH_VECTOR} tsvector "
     "GENERATED ALWAYS AS (to_tsvector('swedish', search_text) "
-    "|| array_to_tsvector(ARRAY['#g' || group_id::text])) STORED",
+    f"|| array_to_tsvector(ARRAY['{GROUP_LEXEME}' || group_id::text])) STORED",
     f"CREATE INDEX IF NOT EXISTS {SEARCH_INDEX} ON system_error_report USING gin ({SEARCH_VECTOR})",
 )
 

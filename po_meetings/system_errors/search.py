@@ -20,7 +20,7 @@ from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 from ..domain import DomainError
 from ..extensions import db
 from ..models import ReportEvent, SystemErrorReport
-from ..models.system_error import SEARCH_TABLE, SEARCH_VECTOR, EventKind
+from ..models.system_error import GROUP_LEXEME, SEARCH_TABLE, SEARCH_VECTOR, EventKind
 from ..personnummer import DEFAULT_MESSAGE, contains_personnummer
 from ..stemming import WORD, fts5_query, snippet, stems, ts_query
 
@@ -121,7 +121,7 @@ def matching(query, terms: list[str], group_id: int, any_term: bool = False):
 
 def _group_lexeme(group_id: int) -> str:
     """Return the tsquery of the group's lexeme in PostgreSQL's search vector (#g17)."""
-    return f"'#g{int(group_id)}'"
+    return f"'{GROUP_LEXEME}{int(group_id)}'"
 
 
 def ranked(query, terms: list[str], group_id: int, any_term: bool = False):
